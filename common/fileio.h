@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Whole-file reads and atomic writes (temp file, fsync, rename, fsync folder). */
+#ifndef VMHOST_FILEIO_H
+#define VMHOST_FILEIO_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/*
+ * Write data to path atomically: path.tmp.XXXXXX in the same folder,
+ * write all, fchmod(mode), fsync, rename over path, fsync the folder.
+ * On any failure the old file is untouched and the temp file removed.
+ * Returns 0 or -errno.
+ */
+int file_write_atomic(const char *path, const void *data, size_t len,
+    mode_t mode);
+
+/*
+ * Read a whole file of at most max bytes into a malloc'd, NUL-terminated
+ * buffer. -EFBIG when larger than max. Returns 0 or -errno.
+ */
+int file_read_all(const char *path, size_t max, char **out, size_t *outlen);
+
+/* Same, from an open fd (read until EOF). */
+int fd_read_all(int fd, size_t max, char **out, size_t *outlen);
+
+/*
+ * mkdir -p path with mode for every component created; then, if uid/gid
+ * are not (uid_t)-1/(gid_t)-1, chown the last component and chmod it to
+ * mode. Returns 0 or -errno.
+ */
+int dir_ensure(const char *path, mode_t mode, uid_t uid, gid_t gid);
+
+/* unlink, ignoring ENOENT. Returns 0 or -errno. */
+int file_remove(const char *path);
+
+#endif
