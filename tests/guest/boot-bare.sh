@@ -5,6 +5,7 @@
 #
 # Usage: boot-bare.sh [options] [OUTDIR]   (OUTDIR as given to build-guest.sh)
 #   --mode MODE        vmhost.mode= value (default poweroff)
+#   --kernel FILE      vmlinuz (default, bzImage) or vmlinux (PVH ELF), in OUTDIR
 #   --machine TYPE     QEMU machine type (default pc; see README.md)
 #   --cmdline STR      replace the kernel command line (default OUTDIR/cmdline)
 #   --append STR       add to the kernel command line
@@ -16,11 +17,12 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-mode=poweroff machine=pc cmdline="" append="" runs=1 tmo=120 build=0 verbose=0
+mode=poweroff kernel=vmlinuz machine=pc cmdline="" append="" runs=1 tmo=120 build=0 verbose=0
 extra=()
 while [ $# -gt 0 ]; do
     case $1 in
         --mode) mode=$2; shift ;;
+        --kernel) kernel=$2; shift ;;
         --machine) machine=$2; shift ;;
         --cmdline) cmdline=$2; shift ;;
         --append) append=$2; shift ;;
@@ -40,7 +42,7 @@ qemu=${QEMU:-qemu-system-x86_64}
 if [ "$build" = 1 ]; then
     "$here/build-guest.sh" "$out" >/dev/null || exit 1
 fi
-for f in vmlinuz initrd.img cmdline; do
+for f in "$kernel" initrd.img cmdline; do
     [ -s "$out/$f" ] || { echo "boot-bare: $out/$f missing: run build-guest.sh" >&2; exit 1; }
 done
 command -v "$qemu" >/dev/null || { echo "boot-bare: $qemu not found" >&2; exit 1; }
@@ -67,11 +69,11 @@ for ((run = 1; run <= runs; run++)); do
         fi
     done < <(timeout -k 5 "$tmo" "$qemu" -accel tcg -machine "$machine" -m 256 \
                  -nographic -no-reboot -nic none \
-                 -kernel "$out/vmlinuz" -initrd "$out/initrd.img" \
+                 -kernel "$out/$kernel" -initrd "$out/initrd.img" \
                  -append "$cmdline" "${extra[@]}" </dev/null 2>&1; printf '\nQEMU-RC=%s\n' "$?")
     total=$(ms_since "$start")
     rc=$(sed -n 's/^QEMU-RC=//p' "$log")
-    echo "bare-qemu: marker after ${marker:-NONE} ms, exit after $total ms (machine=$machine, mode=$mode, rc=$rc)"
+    echo "bare-qemu: marker after ${marker:-NONE} ms, exit after $total ms (kernel=$kernel, machine=$machine, mode=$mode, rc=$rc)"
     if [ -z "$marker" ] || [ "$rc" != 0 ]; then
         fail=1
         echo "boot-bare: FAILED; cmdline: $cmdline; serial output:" >&2

@@ -4,7 +4,8 @@
 # busybox initramfs whose /init is tests/guest/init.
 #
 # Usage: build-guest.sh [OUTDIR]        (default: tests/guest/cache)
-# Output: OUTDIR/vmlinuz, OUTDIR/initrd.img, OUTDIR/cmdline (recommended kernel
+# Output: OUTDIR/vmlinuz (bzImage), OUTDIR/vmlinux (same kernel, uncompressed ELF
+# with a PVH entry: boots ~2.5 s faster under TCG), OUTDIR/initrd.img, OUTDIR/cmdline (recommended kernel
 # command line without vmhost.mode=), OUTDIR/kernel-version. Prints the paths.
 # Idempotent: a second run with the same inputs only prints the paths.
 #
@@ -34,6 +35,7 @@ if LC_ALL=C ldd "$busybox" >/dev/null 2>&1; then
 fi
 command -v cpio >/dev/null || die "cpio not found: apt-get install cpio"
 command -v dpkg-deb >/dev/null || die "dpkg-deb not found (Debian host required)"
+command -v xz >/dev/null || die "xz not found: apt-get install xz-utils"
 
 # --- pick and fetch the kernel package -------------------------------------------
 find_candidate() {
@@ -73,9 +75,10 @@ echo "$pkg" > "$out/kernel-package"
 # --- up to date? ------------------------------------------------------------------
 stamp=$( (cat "$0" "$here/init"; basename "$deb"; echo "$want_modules"; \
           sha256sum "$busybox" | cut -d' ' -f1) | sha256sum | cut -d' ' -f1)
-if [ -s "$out/vmlinuz" ] && [ -s "$out/initrd.img" ] &&
+if [ -s "$out/vmlinuz" ] && [ -s "$out/vmlinux" ] && [ -s "$out/initrd.img" ] &&
    [ "$(cat "$out/stamp" 2>/dev/null)" = "$stamp" ]; then
     echo "$out/vmlinuz"
+    echo "$out/vmlinux"
     echo "$out/initrd.img"
     exit 0
 fi
@@ -138,12 +141,22 @@ echo "$kver" > "$root/etc/kernel-version"
 (cd "$root" && find . -mindepth 1 | LC_ALL=C sort |
     cpio --quiet -o -H newc -R 0:0 --reproducible) | gzip -9n > "$work/initrd.img"
 
+# The bzImage decompresses itself (xz, ~2.7 s under TCG). Its payload is an ELF
+# vmlinux with a PVH entry note that QEMU boots directly: same kernel, no decompression.
+off=$(LC_ALL=C grep -abo $'\xfd7zXZ\x00' "$vmlinuz" | head -n1 | cut -d: -f1)
+[ -n "$off" ] || die "no xz payload in $vmlinuz"
+{ tail -c +$((off + 1)) "$vmlinuz" || true; } | xz -dc --single-stream > "$work/vmlinux" ||
+    die "cannot decompress the vmlinux inside $vmlinuz"
+[ "$(head -c 4 "$work/vmlinux" | od -An -c | tr -d ' ')" = '177ELF' ] ||
+    die "the payload of $vmlinuz is not an ELF file"
 cp "$vmlinuz" "$work/vmlinuz"
 mv -f "$work/vmlinuz" "$out/vmlinuz"
+mv -f "$work/vmlinux" "$out/vmlinux"
 mv -f "$work/initrd.img" "$out/initrd.img"
 echo "$kver" > "$out/kernel-version"
 echo "$cmdline" > "$out/cmdline"
 echo "$stamp" > "$out/stamp"
 echo "build-guest: kernel $kver, modules: ${order[*]}" >&2
 echo "$out/vmlinuz"
+echo "$out/vmlinux"
 echo "$out/initrd.img"
