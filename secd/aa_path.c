@@ -202,8 +202,8 @@ aa_location_check(const char *path, enum aa_kind kind, char *err,
 	    (!root->device || aa_device_ok(path, kind)))
 		return 0;
 	return aa_fail(-EACCES, err, errlen,
-	    "%s '%s' is under %s, which a guest may not use for a %s",
-	    aa_kind_name(kind), path, root->prefix, aa_kind_name(kind));
+	    "'%s' is under %s: refused as a guest's %s", path, root->prefix,
+	    aa_kind_name(kind));
 }
 
 /* Append the components of rest (which does not exist yet) to out. */
@@ -282,7 +282,7 @@ int
 aa_path_check(const char *path, enum aa_kind kind, char *resolved,
     size_t len, char *err, size_t errlen)
 {
-	char tmp[PATH_MAX];
+	char tmp[PATH_MAX], why[128];
 	int rc;
 
 	if ((unsigned)kind >= AA_KIND_COUNT)
@@ -302,8 +302,10 @@ aa_path_check(const char *path, enum aa_kind kind, char *resolved,
 		    "%s path '%s' is not absolute", aa_kind_name(kind), path);
 	if ((rc = aa_resolve(path, tmp, sizeof(tmp), err, errlen)) < 0)
 		return rc;
-	if ((rc = aa_path_chars_valid(tmp, err, errlen)) < 0)
-		return rc;
+	if (aa_path_chars_valid(tmp, why, sizeof(why)) < 0)
+		return aa_fail(-EINVAL, err, errlen,
+		    "%s path resolves to a name unfit for a rule: %s",
+		    aa_kind_name(kind), why);
 	if ((rc = aa_location_check(tmp, kind, err, errlen)) < 0)
 		return rc;
 	if (strlen(tmp) >= len)

@@ -369,13 +369,13 @@ aa_disabled_reason(int e)
 	case ECANCELED:
 		return "AppArmor is built into this kernel but disabled at boot";
 	case ENOENT:
-		return "AppArmor is enabled but securityfs is not mounted";
+		return "AppArmor is enabled but its interface (securityfs) is "
+		    "not available";
 	case EPERM:
 	case EACCES:
 		return "AppArmor state cannot be read: permission denied";
 	case EBUSY:
-		return "AppArmor is enabled, but another security module is "
-		    "exclusive";
+		return "AppArmor is available only through private interfaces";
 	default:
 		return NULL;
 	}
