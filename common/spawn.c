@@ -176,6 +176,7 @@ child_buf_room(struct child *ch)
 	nb = realloc(ch->buf, want + 1);
 	if (!nb)
 		return -ENOMEM;
+	nb[ch->len] = '\0';
 	ch->buf = nb;
 	ch->cap = want;
 	return 0;
