@@ -367,7 +367,7 @@ aa_disabled_reason(int e)
 	case ENOSYS:
 		return "AppArmor is not enabled in this kernel";
 	case ECANCELED:
-		return "AppArmor is built into this kernel but disabled at boot";
+		return "AppArmor is in this kernel but disabled at boot";
 	case ENOENT:
 		return "AppArmor is enabled but its interface (securityfs) is "
 		    "not available";
