@@ -7,7 +7,7 @@
 
 enum conf_type {
 	CONF_INT,	/* long long; optional bounds min..max */
-	CONF_BOOL,	/* 0 or 1 (integers, as libvirt) */
+	CONF_BOOL,	/* 0 or 1 (integers, as libvirt); stored as int */
 	CONF_STRING,	/* "quoted"; stored as malloc'd char * (freed on replace) */
 	CONF_STRLIST,	/* [ "a", "b" ] possibly over several lines; char ** NULL-terminated */
 };
@@ -23,7 +23,9 @@ struct conf_key {
  * Parse text (len bytes, need not be NUL-terminated) against the schema,
  * storing values into *out. Comments start with '#'. Unknown keys, bad
  * syntax, wrong types, values out of range are errors.
- * On error returns -EINVAL and writes "FILE:LINE: what is wrong" into err.
+ * On error returns -EINVAL and writes "FILE:LINE: what is wrong" into err
+ * (-ENOMEM: out of memory). Values stored before an error stay in *out
+ * for conf_free.
  * name is the file name used in messages.
  */
 int conf_parse(const char *name, const char *text, size_t len,
