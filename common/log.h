@@ -4,6 +4,7 @@
 #define VMHOST_LOG_H
 
 #include <stdarg.h>
+#include <stddef.h>
 
 enum log_level {
 	LOG_LVL_FATAL = 0,

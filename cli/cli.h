@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The vmhost CLI's verb table and what verbs share. */
+#ifndef VMHOST_CLI_H
+#define VMHOST_CLI_H
+
+#include "vmhost/vmhost.h"
+
+struct cli {
+	const char *uri;
+	int readonly;
+	vmhost_conn *conn;	/* opened on first use */
+};
+
+struct cli_verb {
+	const char *name;
+	const char *synopsis;	/* arguments, e.g. "NAME [--inactive]" */
+	const char *help;	/* one paragraph */
+	int (*run)(struct cli *cli, int argc, char **argv);
+	unsigned flags;
+};
+
+enum cli_verb_flags {
+	CLI_NO_CONN = 1 << 0,	/* does not need a connection */
+};
+
+/* Open the connection if not yet open; NULL after printing the error. */
+vmhost_conn *cli_conn(struct cli *cli);
+/* Print "error: MSG" (escaping control bytes) and return 1. */
+int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print "error: " + the connection's last error and return 1. */
+int cli_conn_error(struct cli *cli);
+/* Parse a verb's options: argv[0] is the verb. Returns 0 or prints usage. */
+int cli_no_args(const struct cli_verb *v, int argc, char **argv);
+
+extern const struct cli_verb cli_host_verbs[];
+extern const unsigned cli_host_nverbs;
+
+#endif

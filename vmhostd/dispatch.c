@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* vmhostd's client API: the dispatch table and its handlers. */
+#define LOG_MODULE "dispatch"
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vmhost.pb-c.h"
+#include "common/daemon.h"
+#include "common/log.h"
+#include "vmhostd/vmhostd.h"
+
+static void
+vmhostd_handle_ping(struct rpc_call *call, const void *req)
+{
+	(void)req;
+	rpc_reply_ok(call);
+}
+
+static void
+vmhostd_handle_hostname(struct rpc_call *call, const void *req)
+{
+	Vmhost__Reply rep = VMHOST__REPLY__INIT;
+	Vmhost__HostnameReply hr = VMHOST__HOSTNAME_REPLY__INIT;
+	char name[256];
+
+	(void)req;
+	if (gethostname(name, sizeof(name)) < 0) {
+		rpc_reply_error(call, errno, "cannot read the host name: %s",
+		    strerror(errno));
+		return;
+	}
+	name[sizeof(name) - 1] = '\0';
+	hr.hostname = name;
+	rep.result_case = VMHOST__REPLY__RESULT_HOSTNAME;
+	rep.hostname = &hr;
+	rpc_reply(call, &rep.base, NULL, 0);
+}
+
+static void
+version_reply(void *arg, Vmhost__DaemonStatus *const *st)
+{
+	struct rpc_call *call = arg;
+	Vmhost__Reply rep = VMHOST__REPLY__INIT;
+	Vmhost__VersionReply vr = VMHOST__VERSION_REPLY__INIT;
+
+	if (!st) {
+		rpc_reply_error(call, ENOMEM, "out of memory");
+		return;
+	}
+	vr.daemon = (char *)(uintptr_t)VMHOST_VERSION;
+	vr.qemu = vmhostd.qemu_version;
+	vr.qemu_binary = vmhostd.qemu_binary;
+	vr.n_helpers = HELPER_COUNT;
+	vr.helpers = (Vmhost__DaemonStatus **)(uintptr_t)st;
+	rep.result_case = VMHOST__REPLY__RESULT_VERSION;
+	rep.version = &vr;
+	rpc_reply(call, &rep.base, NULL, 0);
+}
+
+static void
+vmhostd_handle_version(struct rpc_call *call, const void *req)
+{
+	(void)req;
+	helpers_status(version_reply, call);
+}
+
+static void
+daemons_reply(void *arg, Vmhost__DaemonStatus *const *st)
+{
+	struct rpc_call *call = arg;
+	Vmhost__Reply rep = VMHOST__REPLY__INIT;
+	Vmhost__DaemonsReply dr = VMHOST__DAEMONS_REPLY__INIT;
+	Vmhost__DaemonStatus self, *all[1 + HELPER_COUNT];
+
+	if (!st) {
+		rpc_reply_error(call, ENOMEM, "out of memory");
+		return;
+	}
+	daemon_status_fill(&self, "vmhostd");
+	all[0] = &self;
+	for (int i = 0; i < HELPER_COUNT; i++)
+		all[1 + i] = st[i];
+	dr.n_daemons = 1 + HELPER_COUNT;
+	dr.daemons = all;
+	rep.result_case = VMHOST__REPLY__RESULT_DAEMONS;
+	rep.daemons = &dr;
+	rpc_reply(call, &rep.base, NULL, 0);
+}
+
+static void
+vmhostd_handle_daemons(struct rpc_call *call, const void *req)
+{
+	(void)req;
+	helpers_status(daemons_reply, call);
+}
+
+static void
+helper_ping_done(void *arg, int err, const char *msg)
+{
+	struct rpc_call *call = arg;
+
+	if (err)
+		rpc_reply_error(call, -err, "%s", msg);
+	else
+		rpc_reply_ok(call);
+}
+
+static void
+vmhostd_handle_helper_ping(struct rpc_call *call, const void *req)
+{
+	(void)req;
+	helpers_ping(helper_ping_done, call);
+}
+
+static const struct rpc_handler vmhostd_handlers[] = {
+	{ VMHOST__REQUEST__OP_VERSION, "connect.version",
+	  vmhostd_handle_version, RPC_READONLY },
+	{ VMHOST__REQUEST__OP_HOSTNAME, "connect.hostname",
+	  vmhostd_handle_hostname, RPC_READONLY },
+	{ VMHOST__REQUEST__OP_DAEMONS, "connect.daemons",
+	  vmhostd_handle_daemons, RPC_READONLY },
+	{ VMHOST__REQUEST__OP_PING, "connect.ping", vmhostd_handle_ping,
+	  RPC_READONLY },
+	{ VMHOST__REQUEST__OP_HELPER_PING, "connect.helper-ping",
+	  vmhostd_handle_helper_ping, 0 },
+};
+
+const struct rpc_service vmhostd_service = {
+	"vmhost", &vmhost__request__descriptor, &vmhost__reply__descriptor,
+	vmhostd_handlers, sizeof(vmhostd_handlers) / sizeof(vmhostd_handlers[0]),
+};
