@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Golden-test driver: reads a guest spec, writes the AppArmor profile and .files that secd would write. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,13 +134,50 @@ read_all(const char *path)
 	return buf;
 }
 
+static void
+spec_free(struct spec *sp)
+{
+	size_t i;
+
+	free(sp->uuid);
+	free(sp->name);
+	for (i = 0; i < sp->nfiles; i++)
+		free((char *)(uintptr_t)sp->files[i].path);
+}
+
+static int
+generate(struct spec *sp, const char *tmpl, const char *outdir)
+{
+	struct aa_guest g = { sp->uuid, sp->name, sp->files, sp->nfiles };
+	char *profile, *rules, err[1024], pname[AA_PROFILE_NAME_MAX];
+	char fname[AA_PROFILE_NAME_MAX + 8];
+	int rc = 0;
+
+	if (aa_profile_generate(&g, tmpl, &profile, &rules, err,
+	    sizeof(err)) < 0) {
+		fprintf(stderr, "error: %s\n", err);
+		return 1;
+	}
+	aa_profile_name(sp->uuid, pname, sizeof(pname), NULL, 0);
+	snprintf(fname, sizeof(fname), "%s.files", pname);
+	if (write_text(outdir, pname, profile) < 0 ||
+	    write_text(outdir, fname, rules) < 0) {
+		perror(outdir);
+		rc = 2;
+	} else {
+		printf("%s\n", pname);
+	}
+	free(profile);
+	free(rules);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct spec sp = { 0 };
-	struct aa_guest g;
-	char *tmpl, *profile, *rules, err[1024], pname[AA_PROFILE_NAME_MAX];
-	char fname[AA_PROFILE_NAME_MAX + 8];
+	char *tmpl;
+	int rc;
 
 	if (argc != 4) {
 		fprintf(stderr, "usage: %s TEMPLATE SPEC OUTDIR\n", argv[0]);
@@ -147,21 +185,10 @@ main(int argc, char **argv)
 	}
 	if (!(tmpl = read_all(argv[1])) || spec_read(argv[2], &sp) < 0) {
 		fprintf(stderr, "cannot read %s or %s\n", argv[1], argv[2]);
+		spec_free(&sp);
 		return 2;
 	}
-	g = (struct aa_guest){ sp.uuid, sp.name, sp.files, sp.nfiles };
-	if (aa_profile_generate(&g, tmpl, &profile, &rules, err,
-	    sizeof(err)) < 0) {
-		fprintf(stderr, "error: %s\n", err);
-		return 1;
-	}
-	aa_profile_name(sp.uuid, pname, sizeof(pname), NULL, 0);
-	snprintf(fname, sizeof(fname), "%s.files", pname);
-	if (write_text(argv[3], pname, profile) < 0 ||
-	    write_text(argv[3], fname, rules) < 0) {
-		perror(argv[3]);
-		return 2;
-	}
-	printf("%s\n", pname);
-	return 0;
+	rc = generate(&sp, tmpl, argv[3]);
+	spec_free(&sp);
+	return rc;
 }
