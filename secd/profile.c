@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/apparmor.h>
 
 enum {
@@ -157,6 +158,27 @@ aa_rules_merge(struct aa_rule *rules, size_t n)
 	return out;
 }
 
+/* Under the runtime folder, is this file the guest's own? */
+static bool
+aa_runtime_owned(const struct aa_guest *g, const char *path)
+{
+	size_t dlen = strlen(AA_RUNTIME_DIR), nlen = strlen(g->name);
+	const char *rest;
+
+	if (strncmp(path, AA_RUNTIME_DIR "/", dlen + 1) != 0)
+		return true;
+	rest = path + dlen + 1;
+	if (strncasecmp(rest, g->uuid, 36) == 0 && rest[36] == '/')
+		return true;
+	if (strncmp(rest, g->name, nlen) != 0)
+		return false;
+	rest += nlen;
+	if (rest[0] == '/')
+		return rest[1] != '\0';
+	return rest[0] == '.' && rest[1] && !strchr(rest + 1, '.') &&
+	    !strchr(rest + 1, '/');
+}
+
 /* Check every file of g; *nout rules (checked, sorted, merged). */
 static int
 aa_rules_build(const struct aa_guest *g, struct aa_rule **out, size_t *nout,
@@ -182,6 +204,12 @@ aa_rules_build(const struct aa_guest *g, struct aa_rule **out, size_t *nout,
 		    sizeof(resolved), why, sizeof(why));
 		if (rc < 0) {
 			aa_fail(rc, err, errlen, "file %zu: %s", i, why);
+			goto out;
+		}
+		if (!aa_runtime_owned(g, resolved)) {
+			rc = aa_fail(-EACCES, err, errlen, "file %zu: '%s' is "
+			    "not guest %s's own file under %s", i, resolved,
+			    g->name, AA_RUNTIME_DIR);
 			goto out;
 		}
 		if (!(rules[n].path = strdup(resolved))) {

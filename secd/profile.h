@@ -21,6 +21,11 @@
 #define AA_TEMPLATE_NAME "VMHOST_TEMPLATE"
 /* Where profiles live, and how a profile includes its file rules. */
 #define AA_PROFILE_DIR "/etc/apparmor.d/vmhost"
+/*
+ * The emulators' runtime folder: a guest may only be given its own files
+ * there, NAME.EXT (EXT without a dot) or anything under NAME/ or UUID/.
+ */
+#define AA_RUNTIME_DIR "/run/vmhost/qemu"
 
 /*
  * One file of a guest. path NULL or "" is allowed for an empty cdrom

@@ -409,6 +409,39 @@ test_generate_errors(void)
 	CHECK(generate_fails(&g, tmpl, "more than"));
 }
 
+static int
+runtime_ok(const char *path)
+{
+	struct aa_file f = { path, AA_KIND_SOCKET, false };
+	struct aa_guest g = { UUID, "web", &f, 1 };
+	char *profile = NULL, *rules = NULL, err[512];
+	int rc;
+
+	rc = aa_profile_generate(&g, tmpl, &profile, &rules, err, sizeof(err));
+	free(profile);
+	free(rules);
+	return rc == 0;
+}
+
+/* Under /run/vmhost/qemu, only the guest's own files. */
+static void
+test_runtime_owner(void)
+{
+	CHECK(runtime_ok("/run/vmhost/qemu/web.monitor"));
+	CHECK(runtime_ok("/run/vmhost/qemu/web/qmp.sock"));
+	CHECK(runtime_ok("/run/vmhost/qemu/" UUID "/qmp.sock"));
+	CHECK(runtime_ok("/tmp/vmhost-test-missing/db.monitor"));
+	CHECK(!runtime_ok("/run/vmhost/qemu/db.monitor"));
+	CHECK(!runtime_ok("/run/vmhost/qemu/web.x.monitor"));
+	CHECK(!runtime_ok("/run/vmhost/qemu/webx.monitor"));
+	CHECK(!runtime_ok("/run/vmhost/qemu/web"));
+	CHECK(!runtime_ok("/run/vmhost/qemu/web."));
+	CHECK(!runtime_ok("/run/vmhost/qemu/web/"));
+	CHECK(!runtime_ok("/run/vmhost/qemu/web.xml/x"));
+	CHECK(!runtime_ok("/run/vmhost/qemu/00000000-0000-4000-8000-"
+	    "000000000001/qmp.sock"));
+}
+
 static void
 test_print(void)
 {
@@ -465,6 +498,7 @@ main(void)
 	test_symlinks();
 	test_generate();
 	test_generate_errors();
+	test_runtime_owner();
 	test_print();
 	test_enabled();
 	drop_fixture();
