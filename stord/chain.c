@@ -210,8 +210,12 @@ chain_format(struct walk *w, struct chain_layer *l, const char *declared)
 		r = probe_fd_as(l->fd, PROBE_FMT_RAW, &l->info, msg,
 		    sizeof(msg));
 	}
-	if (r < 0)
-		return chain_fail(w, r, "image", l->path, msg);
+	if (r < 0) {
+		char why[200];
+
+		snprintf(why, sizeof(why), "is unusable: %s", msg);
+		return chain_fail(w, r, "image", l->path, why);
+	}
 	l->format = l->info.format;
 	return 0;
 }

@@ -220,7 +220,7 @@ probe_fd_as(int fd, enum probe_format fmt, struct image_info *out,
 			continue;
 		if (!readers[i]->match(&src) &&
 		    !(fmt == PROBE_FMT_VPC && probe_vpc_fixed_footer(&src))) {
-			snprintf(err, errlen, "image is not in %s format",
+			snprintf(err, errlen, "not a %s image",
 			    probe_format_name(fmt));
 			return -EINVAL;
 		}

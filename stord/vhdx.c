@@ -55,57 +55,62 @@ vhdx_region(const uint8_t *t, struct image_info *out, uint64_t *off,
 	return false;
 }
 
-static void
-vhdx_item(struct image_info *out, const uint8_t *e, const uint8_t *m,
-    uint32_t mlen)
+/* Reads one metadata item we need; @moff/@mlen: the metadata region. */
+static int
+vhdx_item(const struct probe_src *src, struct image_info *out,
+    const uint8_t *e, uint64_t moff, uint32_t mlen)
 {
 	uint32_t off = probe_le32(e + 16);
 	uint32_t len = probe_le32(e + 20);
 	bool size = memcmp(e, guid_disk_size, 16) == 0;
 	bool params = memcmp(e, guid_file_params, 16) == 0;
+	uint8_t v[8];
+	int r;
 
 	if (!size && !params)
-		return;
-	if (off > mlen || len > mlen - off || len < 8) {
+		return 0;
+	if (off > mlen || len > mlen - off || len < 8 ||
+	    !probe_in_file(src, moff + off, 8)) {
 		probe_reason(out, "vhdx metadata item beyond its region");
-		return;
+		return 0;
 	}
-	if (size) {
-		out->virtual_size = probe_le64(m + off);
-		return;
+	r = probe_read(src, moff + off, v, sizeof(v));
+	if (r < 0 || size) {
+		out->virtual_size = probe_le64(v);
+		return r;
 	}
-	out->cluster_size = probe_le32(m + off);
-	if (probe_le32(m + off + 4) & VHDX_PARAMS_HAS_PARENT) {
+	out->cluster_size = probe_le32(v);
+	if (probe_le32(v + 4) & VHDX_PARAMS_HAS_PARENT) {
 		out->has_backing = true;
 		probe_reason(out, "differencing vhdx: qemu refuses parents");
 	}
+	return 0;
 }
 
 static int
 vhdx_metadata(const struct probe_src *src, struct image_info *out,
     uint8_t *m, uint64_t off, uint32_t len)
 {
+	uint32_t tlen = len > VHDX_REGION_LEN ? VHDX_REGION_LEN : len;
 	uint16_t n;
 	int r;
 
-	if (len > VHDX_REGION_LEN)
-		len = VHDX_REGION_LEN;
-	if (len < 32 || !probe_in_file(src, off, len)) {
+	if (tlen < 32 || !probe_in_file(src, off, tlen)) {
 		probe_reason(out, "header offset beyond end of file");
 		return 0;
 	}
-	r = probe_read(src, off, m, len);
+	r = probe_read(src, off, m, tlen);
 	if (r < 0)
 		return r;
 	n = probe_le16(m + 10);
 	if (memcmp(m, "metadata", 8) != 0 || n > VHDX_META_ENTRIES_MAX ||
-	    32 + 32ull * n > len) {
+	    32 + 32ull * n > tlen) {
 		probe_reason(out, "vhdx metadata table is damaged");
 		return 0;
 	}
-	for (uint16_t i = 0; i < n; i++)
-		vhdx_item(out, m + 32 + 32 * i, m, len);
-	return 0;
+	for (uint16_t i = 0; i < n && r == 0; i++)
+		r = vhdx_item(src, out, m + 32 + 32 * i, off, len);
+	return r;
 }
 
 static int
