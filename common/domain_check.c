@@ -96,19 +96,57 @@ check_disk(struct dx *x, struct domain_disk *k)
 	return disk_address_ok(x, k);
 }
 
-/* Same bus class and same drive address: refused. */
+static unsigned
+disk_index(const char *dev)
+{
+	unsigned idx = 0;
+
+	for (const char *p = dev + 2; *p; p++)
+		idx = idx * 26 + (unsigned)(*p - 'a' + 1);
+	return idx - 1;
+}
+
+int
+domain_disk_drive_addr(const struct domain_disk *k, unsigned v[4])
+{
+	unsigned long long n[4] = { 0, 0, 0, 0 };
+	unsigned idx;
+
+	if (k->bus != DOMAIN_BUS_IDE && k->bus != DOMAIN_BUS_SATA &&
+	    k->bus != DOMAIN_BUS_SCSI)
+		return -EINVAL;
+	if (k->addr.type == DOMAIN_ADDR_DRIVE) {
+		dx_uint(k->addr.controller, &n[0]);
+		dx_uint(k->addr.bus, &n[1]);
+		dx_uint(k->addr.target, &n[2]);
+		dx_uint(k->addr.unit, &n[3]);
+		for (int i = 0; i < 4; i++)
+			v[i] = (unsigned)n[i];
+		return 0;
+	}
+	/* libvirt's implicit assignment from the target name */
+	idx = disk_index(k->target_dev);
+	v[2] = 0;
+	if (k->bus == DOMAIN_BUS_IDE)
+		v[0] = idx / 4, v[1] = (idx % 4) / 2, v[3] = idx % 2;
+	else if (k->bus == DOMAIN_BUS_SATA)
+		v[0] = idx / 6, v[1] = idx % 6, v[3] = 0;
+	else
+		v[0] = idx / 7, v[1] = 0, v[3] = idx % 7;
+	return 0;
+}
+
+/* Same bus class and same (given or implied) drive address: refused. */
 static bool
 same_drive(const struct domain_disk *a, const struct domain_disk *b)
 {
-	const struct domain_address *p = &a->addr, *q = &b->addr;
+	unsigned p[4], q[4];
 
-	if (p->type != DOMAIN_ADDR_DRIVE || q->type != DOMAIN_ADDR_DRIVE)
-		return false;
 	if ((a->bus == DOMAIN_BUS_SCSI) != (b->bus == DOMAIN_BUS_SCSI))
 		return false;
-#define SAME(f) (strcmp(p->f ? p->f : "0", q->f ? q->f : "0") == 0)
-	return SAME(controller) && SAME(bus) && SAME(target) && SAME(unit);
-#undef SAME
+	if (domain_disk_drive_addr(a, p) < 0 || domain_disk_drive_addr(b, q) < 0)
+		return false;
+	return !memcmp(p, q, sizeof(p));
 }
 
 static int
@@ -127,7 +165,8 @@ check_disks(struct dx *x, struct domain_def *d)
 				    "'%s'", k->target_dev);
 			if (same_drive(&d->disks[j], k))
 				return dx_fail(x, "duplicate drive address "
-				    "for disk '%s'", k->target_dev);
+				    "for disk '%s' and '%s'", d->disks[j].target_dev,
+				    k->target_dev);
 		}
 	}
 	return 0;
@@ -208,8 +247,8 @@ check_controllers(struct dx *x, const struct domain_def *d)
 			if (!strcmp(o->type, k->type) && !o->master_startport &&
 			    !strcmp(o->index ? o->index : "0",
 			    k->index ? k->index : "0"))
-				return dx_fail(x, "duplicate %s controller "
-				    "index %s", k->type,
+				return dx_fail(x, "duplicate <controller "
+				    "type='%s' index='%s'>", k->type,
 				    k->index ? k->index : "0");
 		}
 	}

@@ -373,7 +373,8 @@ p_os_bootmenu(struct dx *x, xmlNode *n, void *obj)
 
 	if (rc == 0 && os->bootmenu_timeout &&
 	    (dx_uint(os->bootmenu_timeout, &t) < 0 || t > 65535))
-		rc = dx_fail(x, "bootmenu timeout must be in 0..65535");
+		rc = dx_fail(x, "<bootmenu> timeout '%s' is not in 0..65535",
+		    os->bootmenu_timeout);
 	return rc;
 }
 

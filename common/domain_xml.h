@@ -302,6 +302,12 @@ void domain_mac_format(const uint8_t mac[6], char buf[18]);
 /* "4" with unit "GiB" -> KiB (rounded up). 0 or -EINVAL / -ERANGE. */
 int domain_memory_parse(const char *value, const char *unit, uint64_t *kib);
 
+/*
+ * Drive address {controller, bus, target, unit} of an ide/sata/scsi disk:
+ * the one given, or the one libvirt implies from the target name.
+ */
+int domain_disk_drive_addr(const struct domain_disk *k, unsigned v[4]);
+
 /* Index of the first disk whose target dev equals dev, or -1. */
 int domain_disk_find(const struct domain_def *d, const char *dev);
 
