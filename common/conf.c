@@ -397,18 +397,19 @@ conf_parse(const char *name, const char *text, size_t len,
 {
 	struct conf_parser cp = { name ? name : "(config)", text, len, 0, 1,
 		err, errlen };
-	const char *nul = len ? memchr(text, '\0', len) : NULL;
+	const char *nul = len && len <= CONF_MAX_SIZE ?
+	    memchr(text, '\0', len) : NULL;
 	int r;
 
 	if (err && errlen)
 		err[0] = '\0';
+	if (len > CONF_MAX_SIZE)
+		return conf_error(&cp, 1, "file larger than 1 MiB");
 	if (nul) {
 		for (const char *p = text; p < nul; p++)
 			cp.line += *p == '\n';
 		return conf_error(&cp, cp.line, "NUL byte in input");
 	}
-	if (len > CONF_MAX_SIZE)
-		return conf_error(&cp, 1, "file larger than 1 MiB");
 	for (;;) {
 		conf_skip_space(&cp);
 		if (conf_peek(&cp) == -1)

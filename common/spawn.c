@@ -6,6 +6,7 @@
 #include <event2/event.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/pidfd.h>
@@ -247,6 +248,8 @@ child_spawn(struct event_base *base, char *const argv[], char *const envp[],
 	ch = calloc(1, sizeof(*ch));
 	if (!ch)
 		return NULL;
+	if (capture_max > SIZE_MAX / 2)
+		capture_max = SIZE_MAX / 2;
 	*ch = (struct child){ .pidfd = -1, .outfd = -1, .max = capture_max,
 		.capture = capture_max > 0, .eof = capture_max == 0,
 		.cb = cb, .arg = arg };
@@ -291,30 +294,30 @@ child_forget(struct child *ch)
 	child_free(ch);
 }
 
-/* Read the pipe to EOF, keeping up to max bytes. */
+/* Read the pipe to EOF, keeping up to max bytes (the rest is drained). */
 static int
 run_read_output(int fd, size_t max, char **out)
 {
-	char *buf = malloc(max + 1), scratch[4096];
-	size_t len = 0;
+	struct child acc = { .max = max };
+	char scratch[4096];
 	ssize_t n;
 
-	if (!buf)
+	if (child_buf_room(&acc) < 0)
 		return -ENOMEM;
 	for (;;) {
-		if (len < max)
-			n = read(fd, buf + len, max - len);
+		if (acc.len < acc.max && child_buf_room(&acc) == 0)
+			n = read(fd, acc.buf + acc.len, acc.cap - acc.len);
 		else
 			n = read(fd, scratch, sizeof(scratch));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			break;
-		if (len < max)
-			len += (size_t)n;
+		if (acc.len < acc.max)
+			acc.len += (size_t)n;
 	}
-	buf[len] = '\0';
-	*out = buf;
+	acc.buf[acc.len] = '\0';
+	*out = acc.buf;
 	return 0;
 }
 
@@ -333,6 +336,8 @@ run_capture(char *const argv[], char **out, size_t max)
 	int pfd[2] = { -1, -1 }, status = 0, r = 0, w;
 	pid_t pid;
 
+	if (max > SIZE_MAX / 2)
+		max = SIZE_MAX / 2;
 	if (out) {
 		*out = NULL;
 		if (pipe2(pfd, O_CLOEXEC) < 0)

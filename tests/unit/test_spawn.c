@@ -239,6 +239,8 @@ test_run_capture(void)
 	char **echo = mkargv("/bin/echo", "hi", NULL);
 	char **sh = mkargv("/bin/sh", "-c", "echo out; exit 3", NULL);
 	char **missing = mkargv("/nonexistent/prog", NULL);
+	char **head = mkargv("/bin/sh", "-c",
+	    "/usr/bin/head -c 1000000 /dev/zero | /usr/bin/tr '\\0' y", NULL);
 	char *out = NULL;
 	int st;
 
@@ -257,6 +259,12 @@ test_run_capture(void)
 	CHECK_INT(st, 0);
 	CHECK_STR(out, "");
 	free(out);
+	/* more than max, and more than the first buffer: kept up to max */
+	st = run_capture(head, &out, 100000);
+	CHECK_INT(st, 0);
+	CHECK(out && strlen(out) == 100000 && out[99999] == 'y');
+	free(out);
+	freeargv(head);
 	freeargv(echo);
 	freeargv(sh);
 	freeargv(missing);
