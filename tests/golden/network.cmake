@@ -34,3 +34,21 @@ if(DNSMASQ_BIN)
   set_tests_properties(golden.dnsmasq_syntax.dnsmasq-options PROPERTIES
     WILL_FAIL TRUE)
 endif()
+
+add_executable(test_firewall_rules ${CMAKE_CURRENT_LIST_DIR}/test_firewall_rules.c)
+target_link_libraries(test_firewall_rules PRIVATE vmhost_netconf)
+find_program(NFT_BIN nft PATHS /usr/sbin /sbin)
+file(GLOB fwcases ${NETDATA}/networkxml2firewalldata/*.xml)
+list(SORT fwcases)
+foreach(xml ${fwcases})
+  get_filename_component(case ${xml} NAME_WE)
+  add_test(NAME golden.firewall_meaning.${case}
+    COMMAND test_firewall_rules meaning ${NETDATA}/networkxml2firewalldata ${case})
+  if(NFT_BIN)
+    # nft -c, then apply/re-apply/delete, inside unshare --net only
+    add_test(NAME golden.firewall_nft.${case}
+      COMMAND test_firewall_rules nft ${NETDATA}/networkxml2firewalldata ${case})
+    set_tests_properties(golden.firewall_nft.${case} PROPERTIES
+      SKIP_RETURN_CODE 77 ENVIRONMENT "PATH=/usr/sbin:/sbin:$ENV{PATH}")
+  endif()
+endforeach()
