@@ -43,7 +43,7 @@ cpu_decode(const struct cpu_map *map, const struct cpu_fset *have,
     struct cpu_decoded *out)
 {
 	const struct cpu_model *m;
-	struct cpu_fset extra, missing;
+	struct cpu_fset extra, missing, removed;
 	size_t i, best_n = 0, n;
 
 	memset(out, 0, sizeof(*out));
@@ -54,8 +54,12 @@ cpu_decode(const struct cpu_map *map, const struct cpu_fset *have,
 			continue;
 		if (vendor >= 0 && m->vendor >= 0 && vendor != m->vendor)
 			continue;
+		/* removed features are listed explicitly, as libvirt does */
 		extra = *have;
 		cpu_fset_andnot(&extra, &m->features);
+		removed = m->removed;
+		cpu_fset_and(&removed, have);
+		cpu_fset_or(&extra, &removed);
 		missing = m->features;
 		cpu_fset_andnot(&missing, have);
 		if (for_host && !cpu_fset_empty(&missing))
@@ -144,7 +148,7 @@ def_sets(const struct cpu_map *map, const struct cpu_def *def,
 		if (!(s->model = cpu_map_model(map, def->model)))
 			return def_error(r, "unknown CPU model '",
 			    def->model, "'");
-		s->want = s->model->features;
+		cpu_model_required(s->model, &s->want);
 	}
 	if (def->vendor[0] &&
 	    (s->vendor = cpu_map_vendor(map, def->vendor)) < 0)
@@ -174,18 +178,20 @@ fallback_model(const struct cpu_map *map, const struct cpu_host *host,
     const struct def_sets *s)
 {
 	const struct cpu_model *m, *best = NULL;
-	struct cpu_fset need;
+	struct cpu_fset need, asked, mreq;
 	size_t i;
 
+	cpu_model_required(s->model, &asked);
 	for (i = 0; i < map->nmodels; i++) {
 		m = &map->models[i];
+		cpu_model_required(m, &mreq);
 		if (!m->decode_guest || m == s->model ||
 		    m->vendor != s->model->vendor ||
-		    !cpu_fset_subset(&m->features, &s->model->features))
+		    !cpu_fset_subset(&mreq, &asked))
 			continue;
 		need = s->want;
-		cpu_fset_andnot(&need, &s->model->features);
-		cpu_fset_or(&need, &m->features);
+		cpu_fset_andnot(&need, &asked);
+		cpu_fset_or(&need, &mreq);
 		if (!cpu_fset_subset(&need, &host->features))
 			continue;
 		if (!best || m->nfeatures > best->nfeatures)
@@ -385,7 +391,7 @@ cpu_usable_models(const struct cpu_map *map, const struct cpu_host *host,
 		if (!m->decode_guest)
 			continue;
 		out[n].model = m;
-		out[n].blockers = m->features;
+		cpu_model_required(m, &out[n].blockers);
 		cpu_fset_andnot(&out[n].blockers, &host->features);
 		out[n].usable = cpu_fset_empty(&out[n].blockers);
 		n++;

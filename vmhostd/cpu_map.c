@@ -262,6 +262,7 @@ parse_model_ref(struct map_ctx *c, const xmlNode *n, struct cpu_model *md)
 	md->nsigs = parent->nsigs;
 	memcpy(md->sigs, parent->sigs, sizeof(md->sigs));
 	md->features = parent->features;
+	md->removed = parent->removed;
 	return 0;
 }
 
@@ -291,6 +292,9 @@ parse_model_child(struct map_ctx *c, const xmlNode *k, struct cpu_model *md)
 			return map_fail(c, "model '%s': unknown feature '%s'",
 			    md->name, name ? name : "");
 		cpu_fset_add(&md->features, i);
+		if (cpu_xml_attr(k, "removed") &&
+		    strcmp(cpu_xml_attr(k, "removed"), "yes") == 0)
+			cpu_fset_add(&md->removed, i);
 	}
 	return 0;
 }
@@ -475,6 +479,13 @@ cpu_model_has_signature(const struct cpu_model *m, unsigned family,
 			return true;
 	}
 	return false;
+}
+
+void
+cpu_model_required(const struct cpu_model *m, struct cpu_fset *out)
+{
+	*out = m->features;
+	cpu_fset_andnot(out, &m->removed);
 }
 
 void

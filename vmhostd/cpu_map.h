@@ -54,7 +54,8 @@ struct cpu_model {
 	bool decode_guest;
 	size_t nsigs;
 	struct cpu_signature sigs[CPU_MODEL_MAX_SIGS];
-	struct cpu_fset features;
+	struct cpu_fset features;	/* all of them, as libvirt's model data */
+	struct cpu_fset removed;	/* removed='yes': QEMU dropped them */
 	size_t nfeatures;
 };
 
@@ -85,6 +86,8 @@ const struct cpu_model *cpu_map_model(const struct cpu_map *map,
     const char *name);
 bool cpu_model_has_signature(const struct cpu_model *m, unsigned family,
     unsigned model);
+/* What a guest using the model needs from the host: features - removed. */
+void cpu_model_required(const struct cpu_model *m, struct cpu_fset *out);
 
 /* Feature sets. */
 void cpu_fset_add(struct cpu_fset *s, int i);
