@@ -8,6 +8,7 @@
 
 #define LUKS_MAGIC "LUKS\xba\xbe"
 #define LUKS2_JSON_OFF 4096
+#define LUKS1_HEADER 592
 
 static bool
 luks_match(const struct probe_src *src)
@@ -85,6 +86,8 @@ luks_read(const struct probe_src *src, struct image_info *out)
 	strcpy(out->encryption, "luks");
 	if (out->version == 2)
 		return luks2_read(src, out);
+	if (src->size < LUKS1_HEADER)
+		probe_reason(out, "LUKS header truncated");
 	luks_payload(src, out, (uint64_t)probe_be32(src->head + 104) * 512);
 	return 0;
 }

@@ -265,6 +265,8 @@ qcow2_read(const struct probe_src *src, struct image_info *out)
 		return 0;
 	}
 	out->cluster_size = 1u << q.cluster_bits;
+	if (src->size < q.header_len)
+		probe_reason(out, "qcow2 header truncated");
 	qcow2_check_geometry(src, &q, out);
 	qcow2_check_features(&q, out);
 	qcow2_check_crypt(&q, out);

@@ -9,6 +9,7 @@
 #define QED_F_NEED_CHECK 0x2u
 #define QED_F_BACKING_NO_PROBE 0x4u
 #define QED_F_KNOWN 0x7u
+#define QED_HEADER_LEN 64
 
 static bool
 qed_match(const struct probe_src *src)
@@ -79,6 +80,8 @@ qed_read(const struct probe_src *src, struct image_info *out)
 	out->compatible = probe_le64(h + 24);
 	out->autoclear = probe_le64(h + 32);
 	out->virtual_size = probe_le64(h + 48);
+	if (src->size < QED_HEADER_LEN)
+		probe_reason(out, "qed header truncated");
 	qed_check(out, probe_le32(h + 8), header_size);
 	if (!probe_in_file(src, probe_le64(h + 40), out->cluster_size))
 		probe_reason(out, "L1 table offset beyond end of file");

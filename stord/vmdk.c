@@ -173,8 +173,13 @@ vmdk_parent_at(const struct probe_src *src, struct image_info *out,
 	char *desc = NULL;
 	int r = vmdk_read_text(src, off, VMDK_DESC_SIZE, &desc);
 
-	if (r == 0)
+	if (r == 0) {
 		vmdk_parent(out, desc);
+		/* qemu reads the CID from here and refuses the file without. */
+		if (!strstr(desc, "CID"))
+			probe_reason(out, "vmdk descriptor without CID "
+			    "(an extent, not an image)");
+	}
 	free(desc);
 	return r;
 }
