@@ -258,11 +258,12 @@ void
 rpc_reply_error(struct rpc_call *call, int code, const char *fmt, ...)
 {
 	const ProtobufCMessageDescriptor *d;
-	Vmhost__Error err = VMHOST__ERROR__INIT;
+	Vmhost__Error err;
 	char msg[1024];
 	uint64_t storage[64];
 	va_list ap;
 
+	vmhost__error__init(&err);
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
@@ -306,9 +307,10 @@ static void
 sconn_refuse(struct rpc_sconn *sc, int code, const char *msg)
 {
 	const ProtobufCMessageDescriptor *d = sc->srv->svc->reply;
-	Vmhost__Error err = VMHOST__ERROR__INIT;
+	Vmhost__Error err;
 	uint64_t storage[64];
 
+	vmhost__error__init(&err);
 	err.code = code;
 	err.message = (char *)(uintptr_t)msg;
 	send_message(sc->conn, error_reply(d, storage, &err), NULL, 0);
@@ -736,7 +738,8 @@ rpc_sync_call(int fd, const struct rpc_service *svc, ProtobufCMessage *req,
 	protobuf_c_message_pack(req, buf);
 	r = ipc_send_frame(fd, buf, len, fds, nfds);
 	free(buf);
-	if (r < 0)
+	/* A peer that refused us hung up; it may have said why first. */
+	if (r < 0 && r != -EPIPE && r != -ECONNRESET)
 		return r;
 	for (;;) {
 		r = ipc_recv_frame(fd, IPC_MAX_FRAME, &rbuf, &rlen, rfds, nrfds);

@@ -157,7 +157,9 @@ child_on_exit(evutil_socket_t fd, short what, void *arg)
 		ch->status = W_EXITCODE(255, 0);
 	}
 	ch->exited = 1;
-	close(ch->pidfd);
+	event_del(ch->ev_exit);
+	if (ch->pidfd >= 0)
+		close(ch->pidfd);
 	ch->pidfd = -1;
 	child_maybe_done(ch);
 }
@@ -220,11 +222,21 @@ static int
 child_watch(struct child *ch, struct event_base *base)
 {
 	ch->pidfd = pidfd_open(ch->pid, 0);
-	if (ch->pidfd < 0)
+	if (ch->pidfd < 0 && errno != ENOSYS)
 		return -errno;
-	ch->ev_exit = event_new(base, ch->pidfd, EV_READ, child_on_exit, ch);
-	if (!ch->ev_exit || event_add(ch->ev_exit, NULL) < 0)
-		return -ENOMEM;
+	if (ch->pidfd >= 0) {
+		ch->ev_exit = event_new(base, ch->pidfd, EV_READ, child_on_exit,
+		    ch);
+		if (!ch->ev_exit || event_add(ch->ev_exit, NULL) < 0)
+			return -ENOMEM;
+	} else {
+		/* No pidfds (old kernels, valgrind): SIGCHLD, checked once now
+		 * in case the child is already gone. */
+		ch->ev_exit = evsignal_new(base, SIGCHLD, child_on_exit, ch);
+		if (!ch->ev_exit || event_add(ch->ev_exit, NULL) < 0)
+			return -ENOMEM;
+		event_active(ch->ev_exit, EV_SIGNAL, 1);
+	}
 	if (ch->outfd < 0)
 		return 0;
 	ch->ev_out = event_new(base, ch->outfd, EV_READ | EV_PERSIST,

@@ -22,10 +22,11 @@ static void
 vmhostd_handle_hostname(struct rpc_call *call, const void *req)
 {
 	Vmhost__Reply rep = VMHOST__REPLY__INIT;
-	Vmhost__HostnameReply hr = VMHOST__HOSTNAME_REPLY__INIT;
+	Vmhost__HostnameReply hr;
 	char name[256];
 
 	(void)req;
+	vmhost__hostname_reply__init(&hr);
 	if (gethostname(name, sizeof(name)) < 0) {
 		rpc_reply_error(call, errno, "cannot read the host name: %s",
 		    strerror(errno));
@@ -43,8 +44,9 @@ version_reply(void *arg, Vmhost__DaemonStatus *const *st)
 {
 	struct rpc_call *call = arg;
 	Vmhost__Reply rep = VMHOST__REPLY__INIT;
-	Vmhost__VersionReply vr = VMHOST__VERSION_REPLY__INIT;
+	Vmhost__VersionReply vr;
 
+	vmhost__version_reply__init(&vr);
 	if (!st) {
 		rpc_reply_error(call, ENOMEM, "out of memory");
 		return;

@@ -4,8 +4,7 @@ target_link_libraries(rawclient PRIVATE vmhost_common vmhost_proto)
 
 # The foundation test runs inside the dev launcher, vmhostd under valgrind.
 add_test(NAME integration_foundation
-  COMMAND ${CMAKE_SOURCE_DIR}/scripts/stack --build ${CMAKE_BINARY_DIR} --
-          ${CMAKE_CURRENT_LIST_DIR}/foundation.sh)
+  COMMAND ${CMAKE_CURRENT_LIST_DIR}/foundation-run.sh ${CMAKE_BINARY_DIR})
 set_tests_properties(integration_foundation PROPERTIES
-  ENVIRONMENT "RAWCLIENT=$<TARGET_FILE:rawclient>;VMHOST_VALGRIND=vmhostd"
+  ENVIRONMENT "RAWCLIENT=$<TARGET_FILE:rawclient>"
   TIMEOUT 300 RUN_SERIAL TRUE)
