@@ -13,6 +13,8 @@
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
+#include <linux/kvm.h>
+#include <sys/ioctl.h>
 #endif
 
 #include "vmhostd/cpu_compare.h"
@@ -65,6 +67,41 @@ live_leaf(struct cpu_data *d, uint32_t leaf, uint32_t subleaf)
 	(void)cpu_data_add(d, &l);
 }
 
+/* A feature MSR as KVM reports it (no root needed, unlike /dev/cpu/N/msr). */
+static void
+live_msr(struct cpu_data *d, int kvm, uint32_t index)
+{
+	uint64_t buf[(sizeof(struct kvm_msrs) +
+	    sizeof(struct kvm_msr_entry)) / 8 + 1] = { 0 };
+	struct kvm_msrs *req = (struct kvm_msrs *)buf;
+
+	if (cpu_data_msr(d, index) || d->nmsrs == CPU_DATA_MAX_MSRS)
+		return;
+	req->nmsrs = 1;
+	req->entries[0].index = index;
+	if (ioctl(kvm, KVM_GET_MSRS, req) != 1)
+		return;
+	d->msrs[d->nmsrs].index = index;
+	d->msrs[d->nmsrs].eax = (uint32_t)req->entries[0].data;
+	d->msrs[d->nmsrs].edx = (uint32_t)(req->entries[0].data >> 32);
+	d->nmsrs++;
+}
+
+static void
+live_msrs(const struct cpu_map *map, struct cpu_data *d)
+{
+	int kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	size_t i;
+
+	if (kvm < 0)
+		return;
+	for (i = 0; i < map->nfeatures; i++) {
+		if (map->features[i].is_msr)
+			live_msr(d, kvm, map->features[i].leaf);
+	}
+	close(kvm);
+}
+
 int
 cpu_data_read_live(const struct cpu_map *map, struct cpu_data *d)
 {
@@ -86,11 +123,13 @@ cpu_data_read_live(const struct cpu_map *map, struct cpu_data *d)
 	for (i = 0; map && i < map->nfeatures; i++) {
 		f = &map->features[i];
 		if (f->is_msr)
-			continue;	/* MSRs need /dev/cpu/N/msr: root only */
+			continue;
 		if ((f->leaf < 0x80000000 && f->leaf <= max) ||
 		    (f->leaf >= 0x80000000 && f->leaf <= maxext))
 			live_leaf(d, f->leaf, f->subleaf);
 	}
+	if (map)
+		live_msrs(map, d);
 	return 0;
 }
 #else

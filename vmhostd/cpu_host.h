@@ -30,7 +30,10 @@ struct cpu_data {
 	struct cpu_msr msrs[CPU_DATA_MAX_MSRS];
 };
 
-/* Execute CPUID for every leaf the map uses (and leaves 0..0x1f, 0x8000xxxx). */
+/*
+ * Execute CPUID for every leaf the map uses (and leaves 0..0x1f, 0x8000xxxx);
+ * feature MSRs come from /dev/kvm when it can be opened, else stay absent.
+ */
 int cpu_data_read_live(const struct cpu_map *map, struct cpu_data *d);
 /* Parse a <cpudata arch='x86'> dump (libvirt tests/cputestdata format). */
 int cpu_data_parse_file(const char *path, struct cpu_data *d, char *err,
