@@ -400,6 +400,7 @@ cpu_map_load(const char *dir, struct cpu_map **out, char *err, size_t errlen)
 	if (!(c.map = calloc(1, sizeof(*c.map))))
 		return -ENOMEM;
 	rc = parse_index(&c, dir);
+	c.file = "index.xml";	/* names from the index are freed by now */
 	if (rc == 0 && (!c.map->nfeatures || !c.map->nmodels))
 		rc = map_fail(&c, "no features or no models");
 	if (rc < 0) {
