@@ -248,6 +248,37 @@ def chains(d, other):
     chain_error(d, "rel.qcow2", "not a vmdk image", "--format", "vmdk")
 
 
+def native_create(d):
+    # stord's own qcow2 writer, checked by qemu-img check and info.
+    cases = (("n-empty.qcow2", "0"), ("n-odd.qcow2", "1000"),
+             ("n-1g.qcow2", str(1 << 30)), ("n-3t.qcow2", str(3 << 40)),
+             ("n-back.qcow2", str(1 << 20), "base.raw", "raw"),
+             ("n-back2.qcow2", str(5 << 20), "n-back.qcow2", "qcow2"))
+    for name, *args in cases:
+        r = subprocess.run([TOOL, "create", name, *args], cwd=d)
+        check(r.returncode == 0, "%s: native create" % name)
+        r = subprocess.run(["qemu-img", "check", "--output=json", name],
+                           cwd=d, capture_output=True, text=True)
+        ok = r.returncode == 0 and json.loads(r.stdout).get("leaks", 0) == 0
+        check(ok, "%s: qemu-img check: %s %s" % (name, r.stdout, r.stderr))
+        info = qemu_info(name, d, chain=False)
+        want = (int(args[0]) + 511) // 512 * 512
+        check(info is not None and info["format"] == "qcow2" and
+              info["virtual-size"] == want and
+              info.get("backing-filename") == (args[1] if len(args) > 1
+                                               else None) and
+              info.get("backing-filename-format") == (args[2] if
+                                                      len(args) > 1 else None),
+              "%s: qemu-img info %s" % (name, info))
+    compare_chain(d, "n-back2.qcow2")
+    r = subprocess.run(["qemu-io", "-c", "write -P 0x5a 0 64k",
+                        "n-1g.qcow2"], cwd=d, capture_output=True)
+    if r.returncode == 0:
+        r = subprocess.run(["qemu-img", "check", "n-1g.qcow2"], cwd=d,
+                           capture_output=True)
+        check(r.returncode == 0, "n-1g.qcow2: check after a write")
+
+
 def main():
     d = tempfile.mkdtemp(prefix="vmhost-probe-")
     other = tempfile.mkdtemp(prefix="vmhost-other-")
@@ -255,6 +286,7 @@ def main():
         build_corpus(d, other)
         probe_all(d)
         chains(d, other)
+        native_create(d)
     finally:
         shutil.rmtree(d)
         shutil.rmtree(other)
