@@ -163,9 +163,10 @@ fw_forward(struct fw *f)
 	fw_rule(f, FW_FWD, r);
 }
 
-/* The translation: masquerade, or snat to <nat><address>; ports if proto. */
+/* The translation: masquerade, or snat to <nat><address> (IPv4); ports if proto. */
 static void
-fw_nat_target(const struct network_nat *nat, bool proto, char *out, size_t n)
+fw_nat_target(const struct network_nat *nat, int family, bool proto,
+    char *out, size_t n)
 {
 	char a[NET_ADDR_STRLEN], b[NET_ADDR_STRLEN], ports[32] = "";
 	unsigned p0 = nat->port_start ? nat->port_start : 1024;
@@ -173,7 +174,7 @@ fw_nat_target(const struct network_nat *nat, bool proto, char *out, size_t n)
 
 	if (proto)
 		snprintf(ports, sizeof(ports), ":%u-%u", p0, p1);
-	if (!nat->addr_start.family) {
+	if (!nat->addr_start.family || family != AF_INET) {
 		snprintf(out, n, "masquerade%s%s", proto ? " to " : "", ports);
 		return;
 	}
@@ -210,12 +211,13 @@ fw_nat_ip(struct fw *f, const struct network_ip *ip)
 		fw_rule(f, FW_NAT, r);
 	}
 	for (int i = 0; protos[i]; i++) {
-		fw_nat_target(&f->n->nat, true, t, sizeof(t));
+		fw_nat_target(&f->n->nat, ip->address.family, true, t,
+		    sizeof(t));
 		snprintf(r, sizeof(r), "meta l4proto %s%s %s saddr %s %s daddr "
 		    "!= %s %s", protos[i], o, fam, s, fam, s, t);
 		fw_rule(f, FW_NAT, r);
 	}
-	fw_nat_target(&f->n->nat, false, t, sizeof(t));
+	fw_nat_target(&f->n->nat, ip->address.family, false, t, sizeof(t));
 	snprintf(r, sizeof(r), "%s%s%s saddr %s %s daddr != %s %s",
 	    dev ? o + 1 : "", dev ? " " : "", fam, s, fam, s, t);
 	fw_rule(f, FW_NAT, r);

@@ -52,3 +52,19 @@ foreach(xml ${fwcases})
       SKIP_RETURN_CODE 77 ENVIRONMENT "PATH=/usr/sbin:/sbin:$ENV{PATH}")
   endif()
 endforeach()
+
+# vmhost's own full-featured case (nat address/ports, forward dev, NAT66,
+# DHCPv6, TFTP, DNS records, dnsmasq passthrough): dnsmasq and nft accept it.
+set(VMHOST_NETDATA ${NETDATA}/vmhost)
+if(DNSMASQ_BIN)
+  add_test(NAME golden.dnsmasq_syntax.vmhost-full-featured
+    COMMAND test_dnsmasq_conf syntax ${VMHOST_NETDATA} full-featured)
+  set_tests_properties(golden.dnsmasq_syntax.vmhost-full-featured PROPERTIES
+    ENVIRONMENT "PATH=/usr/sbin:/sbin:$ENV{PATH}")
+endif()
+if(NFT_BIN)
+  add_test(NAME golden.firewall_nft.vmhost-full-featured
+    COMMAND test_firewall_rules nft ${VMHOST_NETDATA} full-featured)
+  set_tests_properties(golden.firewall_nft.vmhost-full-featured PROPERTIES
+    SKIP_RETURN_CODE 77 ENVIRONMENT "PATH=/usr/sbin:/sbin:$ENV{PATH}")
+endif()
