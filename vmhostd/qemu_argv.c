@@ -197,8 +197,11 @@ add_machine(struct qa *a)
 		if (!strcmp(d->clock.timers[i].name, "hpet") &&
 		    d->clock.timers[i].present == DOMAIN_NO)
 			sb_printf(&b, ",hpet=off");
-	/* "type=" is the implied first key: drop it */
-	memmove(b.p, b.p + 5, b.len - 4);
+	/* "type" is the implied first key: drop ",type=" */
+	if (!b.oom) {
+		memmove(b.p, b.p + 6, b.len - 5);
+		b.len -= 6;
+	}
 	qa_opt(a, "-machine", &b);
 }
 
@@ -519,6 +522,22 @@ add_controllers(struct qa *a)
 
 static const char *const fmt_driver[] = { "raw", "raw", "qcow2" };
 
+/* ,"key":"value" as JSON (control bytes are refused by the parser). */
+static void
+sb_json(struct sb *b, const char *key, const char *value)
+{
+	sb_printf(b, ",\"%s\":\"", key);
+	for (const unsigned char *s = (const unsigned char *)value; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			sb_printf(b, "\\%c", *s);
+		else if (*s < 0x20)
+			sb_printf(b, "\\u%04x", *s);
+		else
+			sb_printf(b, "%c", *s);
+	}
+	sb_printf(b, "\"");
+}
+
 /* Cache mode -> node options; write-cache goes on the device. */
 static void
 sb_cache(struct sb *b, const char *cache)
@@ -529,46 +548,61 @@ sb_cache(struct sb *b, const char *cache)
 		return;
 	direct = !strcmp(cache, "none") || !strcmp(cache, "directsync");
 	noflush = !strcmp(cache, "unsafe");
-	sb_printf(b, ",cache.direct=%s,cache.no-flush=%s",
-	    direct ? "on" : "off", noflush ? "on" : "off");
+	sb_printf(b, ",\"cache\":{\"direct\":%s,\"no-flush\":%s}",
+	    direct ? "true" : "false", noflush ? "true" : "false");
 }
 
-/* file (protocol) node then format node of one layer. */
+/* Push a JSON -blockdev: b holds ,"k":v pairs; the first ',' becomes '{'. */
 static void
-add_layer(struct qa *a, size_t i, size_t j, const char *filename,
-    bool fdset, int fmt, bool ro, bool has_backing)
+qa_blockdev(struct qa *a, struct sb *b)
+{
+	sb_printf(b, "}");
+	if (!b->oom)
+		b->p[0] = '{';
+	qa_add(a, "-blockdev");
+	qa_push(a, b->oom ? NULL : b->p);
+	if (b->oom)
+		free(b->p);
+	*b = (struct sb){ 0 };
+}
+
+/*
+ * Protocol node then format node of one layer, in QEMU's JSON syntax
+ * (like libvirt): keyval cannot say "backing": null.
+ */
+static void
+add_layer(struct qa *a, size_t i, size_t j, const char *filename, int fmt,
+    bool ro, bool has_backing)
 {
 	const struct domain_disk *k = &a->d->disks[i];
 	bool block = j == 0 && k->type == DOMAIN_DISK_BLOCK;
+	const char *rov = ro ? "true" : "false";
 	struct sb b = { 0 };
 	char node[48];
 
 	snprintf(node, sizeof(node), j ? "disk%zu-b%zu" : "disk%zu", i, j);
-	sb_printf(&b, "driver=%s", block ? "host_device" : "file");
-	if (fdset)
-		sb_printf(&b, ",filename=%s", filename);
-	else
-		sb_kv(&b, "filename", filename);
-	sb_printf(&b, ",node-name=%s-file,read-only=%s", node,
-	    ro ? "on" : "off");
+	sb_json(&b, "driver", block ? "host_device" : "file");
+	sb_json(&b, "filename", filename);
+	sb_printf(&b, ",\"node-name\":\"%s-file\",\"read-only\":%s", node,
+	    rov);
 	if (k->driver.io)
-		sb_printf(&b, ",aio=%s", k->driver.io);
+		sb_json(&b, "aio", k->driver.io);
 	if (k->driver.discard)
-		sb_printf(&b, ",discard=%s", k->driver.discard);
+		sb_json(&b, "discard", k->driver.discard);
 	sb_cache(&b, k->driver.cache);
-	qa_opt(a, "-blockdev", &b);
-	sb_printf(&b, "driver=%s,node-name=%s,file=%s-file,read-only=%s",
-	    fmt_driver[fmt], node, node, ro ? "on" : "off");
+	qa_blockdev(a, &b);
+	sb_printf(&b, ",\"driver\":\"%s\",\"node-name\":\"%s\",\"file\":"
+	    "\"%s-file\",\"read-only\":%s", fmt_driver[fmt], node, node, rov);
 	if (k->driver.discard)
-		sb_printf(&b, ",discard=%s", k->driver.discard);
+		sb_json(&b, "discard", k->driver.discard);
 	if (k->driver.detect_zeroes)
-		sb_printf(&b, ",detect-zeroes=%s", k->driver.detect_zeroes);
+		sb_json(&b, "detect-zeroes", k->driver.detect_zeroes);
 	sb_cache(&b, k->driver.cache);
 	if (fmt == DOMAIN_FMT_QCOW2 && has_backing)
-		sb_printf(&b, ",backing=disk%zu-b%zu", i, j + 1);
-	else if (fmt == DOMAIN_FMT_QCOW2 && fdset)
-		sb_printf(&b, ",backing=null");
-	qa_opt(a, "-blockdev", &b);
+		sb_printf(&b, ",\"backing\":\"disk%zu-b%zu\"", i, j + 1);
+	else if (fmt == DOMAIN_FMT_QCOW2)
+		sb_printf(&b, ",\"backing\":null");
+	qa_blockdev(a, &b);
 }
 
 static int
@@ -583,7 +617,8 @@ add_disk_nodes(struct qa *a, size_t i)
 	if (!k->source)
 		return 0;
 	if (!rt || !rt->nlayers) {
-		add_layer(a, i, 0, k->source, false, k->driver.format ?
+		/* no stord layers (tests): QEMU opens the path itself */
+		add_layer(a, i, 0, k->source, k->driver.format ?
 		    k->driver.format : DOMAIN_FMT_RAW, ro, false);
 		return 0;
 	}
@@ -602,7 +637,7 @@ add_disk_nodes(struct qa *a, size_t i)
 		    y->fdset, i, j);
 		qa_opt(a, "-add-fd", &b);
 		snprintf(fn, sizeof(fn), "/dev/fdset/%d", y->fdset);
-		add_layer(a, i, j, fn, true, y->format, j > 0 || ro,
+		add_layer(a, i, j, fn, y->format, j > 0 || ro,
 		    j + 1 < rt->nlayers);
 	}
 	return 0;
