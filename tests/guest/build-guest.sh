@@ -109,7 +109,7 @@ ko_plain() { # FILE -> uncompressed .ko on stdout
     esac
 }
 
-declare -A done_mod
+declare -A done_mod moddeps
 order=()
 add_module() { # depth-first: dependencies before the module
     local n=${1//-/_} d deps
@@ -120,7 +120,12 @@ add_module() { # depth-first: dependencies before the module
     fi
     [ -n "${modpath[$n]:-}" ] || die "module $n not found in $kver"
     deps=$(ko_plain "${modpath[$n]}" | tr '\0' '\n' | sed -n 's/^depends=//p' | head -n1)
-    for d in ${deps//,/ }; do add_module "$d"; done
+    moddeps[$n]=""
+    for d in ${deps//,/ }; do
+        add_module "$d"
+        # a built-in dependency is not listed: the guest loads only .ko files
+        [ -n "${modpath[${d//-/_}]:-}" ] && moddeps[$n]+=" ${d//-/_}"
+    done
     order+=("$n")
 }
 for m in $want_modules; do add_module "$m"; done
@@ -135,7 +140,7 @@ done
 install -m 0755 "$here/init" "$root/init"
 for n in "${order[@]}"; do
     ko_plain "${modpath[$n]}" > "$root/lib/modules/$n.ko"
-    echo "$n" >> "$root/lib/modules/order"
+    echo "$n${moddeps[$n]}" >> "$root/lib/modules/deps"
 done
 echo "$kver" > "$root/etc/kernel-version"
 (cd "$root" && find . -mindepth 1 | LC_ALL=C sort |
