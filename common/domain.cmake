@@ -3,6 +3,7 @@
 add_library(vmhost_domain STATIC
   ${CMAKE_CURRENT_LIST_DIR}/domain_load.c
   ${CMAKE_CURRENT_LIST_DIR}/domain_xml.c
+  ${CMAKE_CURRENT_LIST_DIR}/domain_cpu.c
   ${CMAKE_CURRENT_LIST_DIR}/domain_devices.c
   ${CMAKE_CURRENT_LIST_DIR}/domain_check.c
   ${CMAKE_CURRENT_LIST_DIR}/domain_format.c)

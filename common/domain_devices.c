@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Parsing and validation of a domain's <devices>, used by vmhostd. */
+/* Parsing of a domain's <devices> (disks, NICs, chardevs, controllers, ...), used by vmhostd. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

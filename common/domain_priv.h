@@ -123,6 +123,14 @@ void dbuf_leaf(struct dbuf *b, int indent, const char *name,
 void dbuf_elem(struct dbuf *b, int indent, const char *name,
     const char *text);
 
+/* Text of a leaf element whose attributes follow tab. */
+int dx_text_attrs(struct dx *x, xmlNode *n, const struct dx_attr *tab,
+    size_t ntab, void *obj, enum dx_kind kind, char **out);
+
+/* <cpu> and <clock> (domain_cpu.c); obj is the struct domain_def. */
+int domain_parse_cpu(struct dx *x, xmlNode *n, void *obj);
+int domain_parse_clock(struct dx *x, xmlNode *n, void *obj);
+
 /* Shared tables and sub-parsers (domain_devices.c). */
 extern const struct dx_attr domain_addr_attrs[];
 extern const size_t domain_addr_nattrs;

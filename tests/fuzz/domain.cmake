@@ -4,10 +4,12 @@ if(VMHOST_FUZZ)
   add_executable(fuzz_domain_xml ${CMAKE_CURRENT_LIST_DIR}/fuzz_domain_xml.c
     ${CMAKE_SOURCE_DIR}/common/domain_load.c
     ${CMAKE_SOURCE_DIR}/common/domain_xml.c
+    ${CMAKE_SOURCE_DIR}/common/domain_cpu.c
     ${CMAKE_SOURCE_DIR}/common/domain_devices.c
     ${CMAKE_SOURCE_DIR}/common/domain_check.c
     ${CMAKE_SOURCE_DIR}/common/domain_format.c
-    ${CMAKE_SOURCE_DIR}/vmhostd/qemu_argv.c)
+    ${CMAKE_SOURCE_DIR}/vmhostd/qemu_argv.c
+    ${CMAKE_SOURCE_DIR}/vmhostd/qemu_argv_dev.c)
   target_link_libraries(fuzz_domain_xml PkgConfig::LIBXML2)
   target_compile_options(fuzz_domain_xml PRIVATE
     -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer)
