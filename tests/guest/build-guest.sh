@@ -63,7 +63,10 @@ if [ -z "$deb" ]; then
     echo "build-guest: downloading $pkg" >&2
     dl() { (cd "$debs" && apt-get download -q "$pkg" >&2 2>/dev/null); }
     if ! dl; then
+        # stale package lists: refresh; the candidate may have moved on meanwhile
         apt-get update -qq >&2 || die "apt-get update failed"
+        [ -n "${VMHOST_GUEST_KERNEL_PKG:-}" ] || pkg=$(find_candidate)
+        [ -n "$pkg" ] || die "cannot find the kernel package behind linux-image-amd64"
         dl || die "apt-get download $pkg failed"
     fi
     deb=$(ls "$debs/${pkg}"_*.deb | head -n1)
