@@ -100,7 +100,7 @@ if [ "$netns" = 1 ]; then
         --dhcp-leasefile="$tmp/leases" --pid-file="$tmp/dnsmasq.pid" \
         --log-facility="$tmp/dnsmasq.log" --log-dhcp --no-ping &
     dnsmasq_pid=$!
-    extra+=(-netdev tap,id=net0,ifname=vmtap0,script=no,downscript=no
+    extra+=(-netdev "tap,id=net0,ifname=vmtap0,script=no,downscript=no"
             -device "$nic,netdev=net0,mac=52:54:00:12:34:56")
 else
     extra+=(-nic none)
@@ -115,7 +115,7 @@ esac
 if [ -n "$powerdown_on" ]; then
     # QMP on a pipe pair: QEMU opens qmp.in/qmp.out read-write, so no open blocks
     mkfifo "$tmp/qmp.in" "$tmp/qmp.out"
-    extra+=(-chardev "pipe,id=qmp0,path=$tmp/qmp" -mon chardev=qmp0,mode=control)
+    extra+=(-chardev "pipe,id=qmp0,path=$tmp/qmp" -mon "chardev=qmp0,mode=control")
 fi
 
 ms_since() { # START(EPOCHREALTIME) -> milliseconds elapsed
