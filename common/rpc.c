@@ -239,6 +239,8 @@ rpc_reply(struct rpc_call *call, ProtobufCMessage *reply, const int *fds,
 {
 	int r;
 
+	if (!call)
+		return;
 	if (call->sc) {
 		rpc_msg_set_serial(reply, call->serial);
 		r = send_message(call->sc->conn, reply, fds, nfds);
@@ -267,6 +269,10 @@ rpc_reply_error(struct rpc_call *call, int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (!call) {		/* an internal caller (autostart): just log */
+		log_error("%s", msg);
+		return;
+	}
 	if (!call->sc) {
 		call_free(call);
 		return;
@@ -290,6 +296,8 @@ rpc_reply_ok(struct rpc_call *call)
 	uint64_t storage[64];
 	ProtobufCMessage *m = (ProtobufCMessage *)storage;
 
+	if (!call)
+		return;
 	if (!call->sc) {
 		call_free(call);
 		return;

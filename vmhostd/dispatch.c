@@ -9,6 +9,7 @@
 #include "vmhost.pb-c.h"
 #include "common/daemon.h"
 #include "common/log.h"
+#include "vmhostd/dispatch.h"
 #include "vmhostd/vmhostd.h"
 
 static void
@@ -127,6 +128,24 @@ static const struct rpc_handler vmhostd_handlers[] = {
 	  RPC_READONLY },
 	{ VMHOST__REQUEST__OP_HELPER_PING, "connect.helper-ping",
 	  vmhostd_handle_helper_ping, 0 },
+#define D(op, name, fn, fl) { VMHOST__REQUEST__OP_##op, name, vmhostd_handle_##fn, fl }
+	D(DOMAIN_DEFINE, "domain.define", domain_define, 0),
+	D(DOMAIN_UNDEFINE, "domain.undefine", domain_undefine, 0),
+	D(DOMAIN_XML, "domain.read", domain_xml, RPC_READONLY),
+	D(DOMAIN_LIST, "domain.list", domain_list, RPC_READONLY),
+	D(DOMAIN_INFO, "domain.read", domain_info, RPC_READONLY),
+	D(DOMAIN_AUTOSTART, "domain.autostart", domain_autostart, 0),
+	D(DOMAIN_DESC, "domain.desc", domain_desc, 0),
+	D(DOMAIN_START, "domain.start", domain_start, 0),
+	D(DOMAIN_SHUTDOWN, "domain.shutdown", domain_shutdown, 0),
+	D(DOMAIN_DESTROY, "domain.destroy", domain_destroy, 0),
+	D(DOMAIN_REBOOT, "domain.reboot", domain_reboot, 0),
+	D(DOMAIN_RESET, "domain.reset", domain_reset, 0),
+	D(DOMAIN_SUSPEND, "domain.suspend", domain_suspend, 0),
+	D(DOMAIN_RESUME, "domain.resume", domain_resume, 0),
+	D(DOMAIN_CONSOLE, "domain.console", domain_console, 0),
+	D(EVENT_WAIT, "domain.events", event_wait, RPC_READONLY),
+#undef D
 };
 
 const struct rpc_service vmhostd_service = {

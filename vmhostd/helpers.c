@@ -12,6 +12,7 @@
 #include "stord.pb-c.h"
 #include "common/log.h"
 #include "common/paths.h"
+#include "vmhostd/lifecycle.h"
 #include "vmhostd/vmhostd.h"
 
 /* Field numbers shared by the three helper services. */
@@ -33,6 +34,20 @@ helper_name(enum helper_id id)
 	return helper_svcs[id].name;
 }
 
+/* Autostart once secd, which launches guests, is there the first time. */
+static void
+secd_up(struct rpc_client *cl, void *arg)
+{
+	static int done;
+
+	(void)cl;
+	(void)arg;
+	if (!done) {
+		done = 1;
+		lifecycle_autostart();
+	}
+}
+
 int
 helpers_start(struct event_base *base)
 {
@@ -45,7 +60,7 @@ helpers_start(struct event_base *base)
 		    n) < 0)
 			return -ENAMETOOLONG;
 		vmhostd.helpers[i] = rpc_client_new(base, &helper_svcs[i], path,
-		    NULL, NULL);
+		    i == HELPER_SECD ? secd_up : NULL, NULL);
 		if (!vmhostd.helpers[i])
 			return -ENOMEM;
 	}

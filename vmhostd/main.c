@@ -11,6 +11,9 @@
 #include "common/fileio.h"
 #include "common/log.h"
 #include "common/paths.h"
+#include "vmhostd/domains.h"
+#include "vmhostd/events.h"
+#include "vmhostd/lifecycle.h"
 #include "vmhostd/vmhostd.h"
 
 struct vmhostd vmhostd;
@@ -96,6 +99,11 @@ main(int argc, char **argv)
 	if (vmhostd_make_dirs() < 0 || vmhostd_listen() < 0)
 		return 1;
 	daemon_drop(&spec);
+	events_init(vmhostd.base);
+	if (domains_init() < 0)
+		log_fatal("out of memory");
+	domains_load();
+	lifecycle_reconnect_all();
 	if (helpers_start(vmhostd.base) < 0)
 		log_fatal("cannot set up the helper connections");
 	emulator_probe(vmhostd.base);

@@ -553,7 +553,8 @@ add_head(struct qa *a)
 	qa_add(a, uuid);
 	qa_add(a, "-display");
 	qa_add(a, "none");
-	sb_printf(&b, "socket,id=charmonitor,fd=%d", a->l->qmp_fd);
+	sb_printf(&b, "socket,id=charmonitor,fd=%d%s", a->l->qmp_fd,
+	    a->l->chardev_listen ? ",server=on,wait=off" : "");
 	qa_opt(a, "-chardev", &b);
 	qa_add(a, "-mon");
 	qa_add(a, "chardev=charmonitor,id=monitor,mode=control");
@@ -565,7 +566,8 @@ add_boot(struct qa *a)
 	const struct domain_def *d = a->d;
 	struct sb b = { 0 };
 
-	if (d->on_poweroff && d->on_poweroff != DOMAIN_ACTION_DESTROY)
+	if (a->l->always_no_shutdown ||
+	    (d->on_poweroff && d->on_poweroff != DOMAIN_ACTION_DESTROY))
 		qa_add(a, "-no-shutdown");
 	if (d->on_reboot == DOMAIN_ACTION_DESTROY)
 		qa_add(a, "-no-reboot");

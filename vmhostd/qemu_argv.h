@@ -49,6 +49,14 @@ struct qemu_launch {
 	size_t ntap_fds;
 	time_t now;		/* for <clock offset='variable'> */
 	bool no_sandbox;	/* leave out -sandbox (default: on) */
+	/* vmhostd's mode: the QMP and serial fds are listening sockets that
+	 * QEMU serves (server=on,wait=off), so vmhostd can reconnect after a
+	 * restart; serial 0 is also logged to serial_log_fd (> 0) through
+	 * fdset serial_log_fdset; -no-shutdown always, vmhostd quits QEMU. */
+	bool chardev_listen;
+	int serial_log_fd;
+	int serial_log_fdset;
+	bool always_no_shutdown;
 };
 
 /*

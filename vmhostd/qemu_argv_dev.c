@@ -306,6 +306,18 @@ add_chardev(struct qa *a, const char *id, int type, const int *fds,
 		if (i >= nfds || fds[i] < 0)
 			return qa_fail(a, "%s has no socket fd", id);
 		sb_printf(&b, "socket,id=%s,fd=%d", id, fds[i]);
+		if (a->l->chardev_listen)
+			sb_printf(&b, ",server=on,wait=off");
+		if (a->l->serial_log_fd > 0 && !a->serial_logged) {
+			struct sb f = { 0 };
+
+			a->serial_logged = true;
+			sb_printf(&f, "fd=%d,set=%d,opaque=serial-log",
+			    a->l->serial_log_fd, a->l->serial_log_fdset);
+			qa_opt(a, "-add-fd", &f);
+			sb_printf(&b, ",logfile=/dev/fdset/%d,logappend=on",
+			    a->l->serial_log_fdset);
+		}
 	}
 	qa_opt(a, "-chardev", &b);
 	return 0;

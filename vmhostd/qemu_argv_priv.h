@@ -24,6 +24,7 @@ struct qa {
 	const struct qemu_launch *l;
 	bool kvm, q35;
 	bool usb;		/* a usb controller exists */
+	bool serial_logged;	/* the serial log -add-fd is out */
 	int boot_hd, boot_cd, boot_net; /* bootindex from <os><boot> */
 };
 

@@ -1,0 +1,453 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* vmhostd's domain store: definitions by name and uuid, atomically persisted, with autostart links. */
+#define LOG_MODULE "domains"
+#include "vmhostd/domains.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/fileio.h"
+#include "common/log.h"
+#include "common/paths.h"
+
+#define DOMAINS_MAX		100000	/* every resource a user controls has a limit */
+
+static struct {
+	struct vm **by_name, **by_uuid;
+	size_t nbuckets, count;
+	int next_id;
+} store;
+
+static uint64_t
+hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
+	return h;
+}
+
+static size_t
+bucket(const char *key)
+{
+	return (size_t)(hash_str(key) & (store.nbuckets - 1));
+}
+
+static void
+index_add(struct vm *vm)
+{
+	size_t b = bucket(vm->def->name);
+
+	vm->next_name = store.by_name[b];
+	store.by_name[b] = vm;
+	b = bucket(vm->uuid);
+	vm->next_uuid = store.by_uuid[b];
+	store.by_uuid[b] = vm;
+}
+
+static void
+index_del(struct vm *vm)
+{
+	struct vm **pp;
+
+	for (pp = &store.by_name[bucket(vm->def->name)]; *pp;
+	    pp = &(*pp)->next_name)
+		if (*pp == vm) {
+			*pp = vm->next_name;
+			break;
+		}
+	for (pp = &store.by_uuid[bucket(vm->uuid)]; *pp; pp = &(*pp)->next_uuid)
+		if (*pp == vm) {
+			*pp = vm->next_uuid;
+			break;
+		}
+}
+
+/* Double the buckets when the load passes 1. */
+static int
+index_grow(void)
+{
+	size_t old = store.nbuckets;
+	struct vm **on = store.by_name, *all = NULL, *vm, *next;
+
+	if (store.count < old)
+		return 0;
+	for (size_t b = 0; b < old; b++)
+		for (vm = on[b]; vm; vm = next) {
+			next = vm->next_name;
+			vm->next_name = all;
+			all = vm;
+		}
+	free(store.by_name);
+	free(store.by_uuid);
+	store.nbuckets = old * 2;
+	store.by_name = calloc(store.nbuckets, sizeof(*store.by_name));
+	store.by_uuid = calloc(store.nbuckets, sizeof(*store.by_uuid));
+	if (!store.by_name || !store.by_uuid)
+		return -ENOMEM;
+	for (vm = all; vm; vm = next) {
+		next = vm->next_name;
+		index_add(vm);
+	}
+	return 0;
+}
+
+int
+domains_init(void)
+{
+	store.nbuckets = 1024;
+	store.by_name = calloc(store.nbuckets, sizeof(*store.by_name));
+	store.by_uuid = calloc(store.nbuckets, sizeof(*store.by_uuid));
+	store.next_id = 1;
+	return store.by_name && store.by_uuid ? 0 : -ENOMEM;
+}
+
+size_t
+domains_count(void)
+{
+	return store.count;
+}
+
+int
+domains_next_id(void)
+{
+	return store.next_id++;
+}
+
+static struct vm *
+find_name(const char *name)
+{
+	for (struct vm *vm = store.by_name[bucket(name)]; vm; vm = vm->next_name)
+		if (strcmp(vm->def->name, name) == 0)
+			return vm;
+	return NULL;
+}
+
+static struct vm *
+find_uuid(const char *uuid)
+{
+	for (struct vm *vm = store.by_uuid[bucket(uuid)]; vm; vm = vm->next_uuid)
+		if (strcmp(vm->uuid, uuid) == 0)
+			return vm;
+	return NULL;
+}
+
+struct vm *
+domains_find(const char *key)
+{
+	uint8_t raw[16];
+	char canon[37], *end;
+	struct vm *vm;
+	long id;
+
+	if (!key || !*key)
+		return NULL;
+	if ((vm = find_name(key)))
+		return vm;
+	if (domain_uuid_parse(key, raw) == 0) {
+		domain_uuid_format(raw, canon);
+		if ((vm = find_uuid(canon)))
+			return vm;
+	}
+	id = strtol(key, &end, 10);
+	if (*end || id <= 0)
+		return NULL;
+	for (size_t b = 0; b < store.nbuckets; b++)
+		for (vm = store.by_name[b]; vm; vm = vm->next_name)
+			if (vm->id == id)
+				return vm;
+	return NULL;
+}
+
+static int
+def_path(char *buf, size_t len, const char *name, int autostart)
+{
+	return path_build(buf, len, "%s/%s%s.xml", VMHOST_DOMAIN_DIR,
+	    autostart ? "autostart/" : "", name);
+}
+
+/* Write the definition file atomically (fsync'd). */
+static int
+def_write(const struct domain_def *d, char *err, size_t errlen)
+{
+	char path[4096], *xml;
+	int r;
+
+	if (def_path(path, sizeof(path), d->name, 0) < 0) {
+		snprintf(err, errlen, "path too long");
+		return -ENAMETOOLONG;
+	}
+	if (!(xml = domain_format(d, 0))) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	r = file_write_atomic(path, xml, strlen(xml), 0600);
+	free(xml);
+	if (r < 0)
+		snprintf(err, errlen, "cannot save the definition of '%s': %s",
+		    d->name, strerror(-r));
+	return r;
+}
+
+static struct vm *
+vm_new(struct domain_def *d)
+{
+	struct vm *vm = calloc(1, sizeof(*vm));
+
+	if (!vm)
+		return NULL;
+	vm->def = d;
+	domain_uuid_format(d->uuid, vm->uuid);
+	vm->state = VM_SHUTOFF;
+	vm->reason = "unknown";
+	vm->id = -1;
+	vm->persistent = true;
+	return vm;
+}
+
+static int
+vm_insert(struct vm *vm)
+{
+	int r;
+
+	if ((r = index_grow()) < 0)
+		return r;
+	index_add(vm);
+	store.count++;
+	return 0;
+}
+
+/* Conflicts libvirt reports the same way. */
+static int
+define_conflict(const struct domain_def *d, const char *uuid, struct vm **same,
+    char *err, size_t errlen)
+{
+	struct vm *byname = find_name(d->name), *byuuid = find_uuid(uuid);
+	char esc[256];
+
+	*same = NULL;
+	if (byname && strcmp(byname->uuid, uuid) != 0) {
+		snprintf(err, errlen, "domain '%s' already exists with uuid %s",
+		    str_escape(esc, sizeof(esc), d->name), byname->uuid);
+		return -EEXIST;
+	}
+	if (byuuid && byuuid != byname) {
+		snprintf(err, errlen, "domain '%s' is already defined with uuid %s",
+		    str_escape(esc, sizeof(esc), byuuid->def->name), uuid);
+		return -EEXIST;
+	}
+	*same = byname;
+	return 0;
+}
+
+int
+domains_define(const char *xml, size_t len, struct vm **out, char *err,
+    size_t errlen)
+{
+	struct domain_def *d = NULL;
+	struct vm *vm;
+	char uuid[37];
+	int r;
+
+	if ((r = domain_parse(xml, len, &d, err, errlen)) < 0)
+		return r;
+	domain_uuid_format(d->uuid, uuid);
+	if ((r = define_conflict(d, uuid, &vm, err, errlen)) < 0)
+		goto fail;
+	if (!vm && store.count >= DOMAINS_MAX) {
+		snprintf(err, errlen, "too many domains (limit %d)", DOMAINS_MAX);
+		r = -ENOSPC;
+		goto fail;
+	}
+	if ((r = def_write(d, err, errlen)) < 0)
+		goto fail;
+	if (vm) {
+		if (vm->live) {		/* takes effect at the next start */
+			domain_def_free(vm->next_def);
+			vm->next_def = d;
+		} else {
+			domain_def_free(vm->def);
+			vm->def = d;
+		}
+		vm->persistent = true;
+	} else {
+		if (!(vm = vm_new(d)) || vm_insert(vm) < 0) {
+			free(vm);
+			snprintf(err, errlen, "out of memory");
+			r = -ENOMEM;
+			goto fail;
+		}
+	}
+	*out = vm;
+	return 0;
+fail:
+	domain_def_free(d);
+	return r;
+}
+
+int
+domains_save(struct vm *vm, struct domain_def *d, char *err, size_t errlen)
+{
+	int r = 0;
+
+	if (vm->persistent && (r = def_write(d, err, errlen)) < 0) {
+		if (d != vm->def)
+			domain_def_free(d);
+		return r;
+	}
+	if (d != vm->def) {
+		domain_def_free(vm->def);
+		vm->def = d;
+	}
+	return 0;
+}
+
+void
+domains_remove(struct vm *vm)
+{
+	index_del(vm);
+	store.count--;
+	domain_def_free(vm->def);
+	domain_def_free(vm->next_def);
+	free(vm);
+}
+
+int
+domains_undefine(struct vm *vm, char *err, size_t errlen)
+{
+	char path[4096];
+	int r;
+
+	if (vm->autostart && domains_set_autostart(vm, false, err, errlen) < 0)
+		return -EIO;
+	if (def_path(path, sizeof(path), vm->def->name, 0) < 0)
+		return -ENAMETOOLONG;
+	if ((r = file_remove(path)) < 0) {
+		snprintf(err, errlen, "cannot remove '%s': %s", path,
+		    strerror(-r));
+		return r;
+	}
+	if (vm->live) {
+		vm->persistent = false;	/* runs on, transient */
+		return 0;
+	}
+	domains_remove(vm);
+	return 0;
+}
+
+int
+domains_set_autostart(struct vm *vm, bool on, char *err, size_t errlen)
+{
+	char link[4096], target[4096];
+	int r = 0;
+
+	if (def_path(link, sizeof(link), vm->def->name, 1) < 0)
+		return -ENAMETOOLONG;
+	if (on) {
+		snprintf(target, sizeof(target), "../%s.xml", vm->def->name);
+		if (symlink(target, link) < 0 && errno != EEXIST)
+			r = -errno;
+	} else {
+		r = file_remove(link);
+	}
+	if (r < 0) {
+		snprintf(err, errlen, "cannot %s autostart of '%s': %s",
+		    on ? "set" : "unset", vm->def->name, strerror(-r));
+		return r;
+	}
+	vm->autostart = on;
+	return 0;
+}
+
+/* Load one definition file; the file name must match the name inside. */
+static void
+load_one(const char *dir, const char *file)
+{
+	char path[4096], err[512], *xml = NULL, uuid[37], want[256];
+	struct domain_def *d = NULL;
+	struct vm *vm, *same;
+	size_t len;
+
+	if (snprintf(path, sizeof(path), "%s/%s", dir, file) >= (int)sizeof(path))
+		return;
+	if (file_read_all(path, DOMAIN_XML_MAX_SIZE, &xml, &len) < 0 ||
+	    domain_parse(xml, len, &d, err, sizeof(err)) < 0) {
+		log_error("skipping '%s': %s", path, xml ? err : "unreadable");
+		goto out;
+	}
+	snprintf(want, sizeof(want), "%s.xml", d->name);
+	domain_uuid_format(d->uuid, uuid);
+	if (strcmp(want, file) != 0 ||
+	    define_conflict(d, uuid, &same, err, sizeof(err)) < 0 || same) {
+		log_error("skipping '%s': name or uuid clash", path);
+		goto out;
+	}
+	if ((vm = vm_new(d)) && vm_insert(vm) == 0)
+		d = NULL;
+	else
+		free(vm);
+out:
+	domain_def_free(d);
+	free(xml);
+}
+
+int
+domains_load(void)
+{
+	char dir[4096], link[4096];
+	struct dirent *de;
+	DIR *dp;
+
+	if (path_build(dir, sizeof(dir), "%s", VMHOST_DOMAIN_DIR) < 0 ||
+	    !(dp = opendir(dir)))
+		return -errno;
+	while ((de = readdir(dp))) {
+		size_t n = strlen(de->d_name);
+
+		if (de->d_name[0] == '.' || n < 5 ||
+		    strcmp(de->d_name + n - 4, ".xml") != 0)
+			continue;
+		load_one(dir, de->d_name);
+	}
+	closedir(dp);
+	for (size_t b = 0; b < store.nbuckets; b++)
+		for (struct vm *vm = store.by_name[b]; vm; vm = vm->next_name)
+			if (def_path(link, sizeof(link), vm->def->name, 1) == 0 &&
+			    access(link, F_OK) == 0)
+				vm->autostart = true;
+	log_info("%zu domains defined", store.count);
+	return 0;
+}
+
+static int
+vm_cmp(const void *a, const void *b)
+{
+	const struct vm *x = *(struct vm *const *)a, *y = *(struct vm *const *)b;
+
+	if ((x->id > 0) != (y->id > 0))
+		return x->id > 0 ? -1 : 1;
+	if (x->id > 0)
+		return x->id - y->id;
+	return strcmp(x->def->name, y->def->name);
+}
+
+struct vm **
+domains_sorted(size_t *n)
+{
+	struct vm **all = malloc((store.count + 1) * sizeof(*all));
+	size_t k = 0;
+
+	if (!all)
+		return NULL;
+	for (size_t b = 0; b < store.nbuckets; b++)
+		for (struct vm *vm = store.by_name[b]; vm; vm = vm->next_name)
+			all[k++] = vm;
+	qsort(all, k, sizeof(*all), vm_cmp);
+	*n = k;
+	return all;
+}

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* vmhostd's domains: definitions indexed by name and uuid, their state and persistence. */
+#ifndef VMHOSTD_DOMAINS_H
+#define VMHOSTD_DOMAINS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/domain_xml.h"
+
+/* States as virsh shows them (values match the protocol's DomainState). */
+enum vm_state {
+	VM_NOSTATE = 0,
+	VM_RUNNING = 1,
+	VM_BLOCKED = 2,
+	VM_PAUSED = 3,
+	VM_SHUTDOWN = 4,
+	VM_SHUTOFF = 5,
+	VM_CRASHED = 6,
+};
+
+struct vm_live;
+
+struct vm {
+	struct domain_def *def;		/* the persistent (or transient) definition */
+	struct domain_def *next_def;	/* redefined while running: used at next start */
+	char uuid[37];
+	enum vm_state state;
+	const char *reason;		/* static string: "booted", "destroyed", ... */
+	int id;				/* -1 when inactive */
+	bool autostart;
+	bool persistent;		/* false once undefined while running */
+	struct vm_live *live;		/* lifecycle.c: the running emulator */
+	struct vm *next_name, *next_uuid; /* hash chains */
+};
+
+int domains_init(void);
+/* Load every definition under the domain folder; bad files are logged and skipped. */
+int domains_load(void);
+size_t domains_count(void);
+
+/* By name, then uuid (with or without dashes), then numeric id. */
+struct vm *domains_find(const char *key);
+
+/*
+ * Define from XML: new, or a redefinition of the same name and uuid.
+ * Written atomically before it takes effect. Returns 0 with *out set, or
+ * -errno with a one-line message in err.
+ */
+int domains_define(const char *xml, size_t len, struct vm **out, char *err,
+    size_t errlen);
+/* Remove the definition; a running domain becomes transient. */
+int domains_undefine(struct vm *vm, char *err, size_t errlen);
+int domains_set_autostart(struct vm *vm, bool on, char *err, size_t errlen);
+/* Persist d and make it vm's definition (takes ownership; d may be vm->def). */
+int domains_save(struct vm *vm, struct domain_def *d, char *err, size_t errlen);
+/* Forget a transient domain that stopped. */
+void domains_remove(struct vm *vm);
+
+/* Every domain, sorted: running by id, then the rest by name. Caller frees the array. */
+struct vm **domains_sorted(size_t *n);
+
+/* The next runtime id. */
+int domains_next_id(void);
+
+#endif
