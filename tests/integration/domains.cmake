@@ -4,4 +4,4 @@ add_test(NAME integration_domains
           ${CMAKE_CURRENT_LIST_DIR}/domains.sh)
 set_tests_properties(integration_domains PROPERTIES
   ENVIRONMENT "VMHOST_GUEST=${CMAKE_SOURCE_DIR}/tests/guest/cache"
-  TIMEOUT 600 RUN_SERIAL TRUE)
+  FIXTURES_REQUIRED vmhost_guest TIMEOUT 600 RUN_SERIAL TRUE)
