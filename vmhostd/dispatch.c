@@ -10,6 +10,7 @@
 #include "common/daemon.h"
 #include "common/log.h"
 #include "vmhostd/dispatch.h"
+#include "vmhostd/dispatch_network.h"
 #include "vmhostd/vmhostd.h"
 
 static void
@@ -145,6 +146,16 @@ static const struct rpc_handler vmhostd_handlers[] = {
 	D(DOMAIN_RESUME, "domain.resume", domain_resume, 0),
 	D(DOMAIN_CONSOLE, "domain.console", domain_console, 0),
 	D(EVENT_WAIT, "domain.events", event_wait, RPC_READONLY),
+	D(NETWORK_DEFINE, "network.define", network_define, 0),
+	D(NETWORK_UNDEFINE, "network.undefine", network_undefine, 0),
+	D(NETWORK_START, "network.start", network_start, 0),
+	D(NETWORK_DESTROY, "network.destroy", network_destroy, 0),
+	D(NETWORK_AUTOSTART, "network.autostart", network_autostart, 0),
+	D(NETWORK_LIST, "network.list", network_list, RPC_READONLY),
+	D(NETWORK_INFO, "network.read", network_info, RPC_READONLY),
+	D(NETWORK_XML, "network.read", network_xml, RPC_READONLY),
+	D(NETWORK_LEASES, "network.read", network_leases, RPC_READONLY),
+	D(NETWORK_UPDATE, "network.update", network_update, 0),
 #undef D
 };
 

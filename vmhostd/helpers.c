@@ -13,6 +13,7 @@
 #include "common/log.h"
 #include "common/paths.h"
 #include "vmhostd/lifecycle.h"
+#include "vmhostd/networks.h"
 #include "vmhostd/vmhostd.h"
 
 /* Field numbers shared by the three helper services. */
@@ -48,6 +49,16 @@ secd_up(struct rpc_client *cl, void *arg)
 	}
 }
 
+/* On every (re)connection of netd: it adopts the active networks, then the
+ * autostart networks start (the first time). */
+static void
+netd_up(struct rpc_client *cl, void *arg)
+{
+	(void)cl;
+	(void)arg;
+	networks_netd_up();
+}
+
 int
 helpers_start(struct event_base *base)
 {
@@ -60,7 +71,8 @@ helpers_start(struct event_base *base)
 		    n) < 0)
 			return -ENAMETOOLONG;
 		vmhostd.helpers[i] = rpc_client_new(base, &helper_svcs[i], path,
-		    i == HELPER_SECD ? secd_up : NULL, NULL);
+		    i == HELPER_SECD ? secd_up :
+		    i == HELPER_NETD ? netd_up : NULL, NULL);
 		if (!vmhostd.helpers[i])
 			return -ENOMEM;
 	}

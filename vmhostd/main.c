@@ -14,6 +14,7 @@
 #include "vmhostd/domains.h"
 #include "vmhostd/events.h"
 #include "vmhostd/lifecycle.h"
+#include "vmhostd/networks.h"
 #include "vmhostd/vmhostd.h"
 
 struct vmhostd vmhostd;
@@ -103,6 +104,10 @@ main(int argc, char **argv)
 	if (domains_init() < 0)
 		log_fatal("out of memory");
 	domains_load();
+	if (networks_init() < 0)
+		log_fatal("cannot create the network state folders");
+	networks_load();
+	networks_default_create();
 	lifecycle_reconnect_all();
 	if (helpers_start(vmhostd.base) < 0)
 		log_fatal("cannot set up the helper connections");
