@@ -66,6 +66,132 @@ VMHOST_API int vmhost_daemons(vmhost_conn *c, struct vmhost_daemon_info *out,
 VMHOST_API int vmhost_ping(vmhost_conn *c);
 VMHOST_API int vmhost_helper_ping(vmhost_conn *c);
 
+/* ---- domains ----
+ *
+ * A domain is named by a key: its name, its uuid or, while it runs, its id
+ * (the daemon tries each, as virsh does). Strings in these structs are
+ * fixed-size and always NUL-terminated; a longer value is cut (names are at
+ * most 100 bytes, so none is). Functions returning int return 0 (or an fd)
+ * on success and -1 with vmhost_error(c) set on failure.
+ */
+
+enum vmhost_domain_state {
+	VMHOST_DOMAIN_NOSTATE = 0,
+	VMHOST_DOMAIN_RUNNING = 1,
+	VMHOST_DOMAIN_BLOCKED = 2,
+	VMHOST_DOMAIN_PAUSED = 3,
+	VMHOST_DOMAIN_SHUTDOWN = 4,	/* shutting down */
+	VMHOST_DOMAIN_SHUTOFF = 5,
+	VMHOST_DOMAIN_CRASHED = 6,
+};
+
+#define VMHOST_NAME_LEN 256
+#define VMHOST_UUID_LEN 40	/* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" + NUL */
+
+struct vmhost_domain_summary {
+	char name[VMHOST_NAME_LEN];
+	char uuid[VMHOST_UUID_LEN];
+	int id;			/* -1 when not running */
+	int state;		/* enum vmhost_domain_state */
+	int autostart;
+	char reason[32];	/* why it is in that state: "booted", "destroyed", ... */
+};
+
+struct vmhost_domain_info {
+	struct vmhost_domain_summary summary;
+	char os_type[16];	/* "hvm" */
+	char virt_type[16];	/* "kvm" or "qemu" */
+	uint64_t max_memory_kib;
+	uint64_t memory_kib;
+	unsigned vcpus;
+	uint64_t cpu_time_ns;
+	int persistent;
+	int pid;		/* the emulator's, 0 when not running */
+	char security_model[32];
+	char security_label[256];
+};
+
+struct vmhost_event {
+	uint64_t seq;
+	char domain[VMHOST_NAME_LEN];
+	char uuid[VMHOST_UUID_LEN];
+	char event[32];		/* Defined, Undefined, Started, Suspended, Resumed, Stopped, Shutdown, Crashed, Rebooted */
+	char detail[32];	/* Booted, Destroyed, Shutdown, Failed, Paused, ... */
+	int64_t time_us;	/* wall clock, microseconds since the epoch */
+};
+
+enum vmhost_domain_flags {
+	VMHOST_DEFINE_VALIDATE = 1 << 0,	/* define: validate strictly */
+	VMHOST_XML_INACTIVE = 1 << 0,		/* xml: the persistent definition */
+	VMHOST_START_PAUSED = 1 << 0,		/* start: leave the CPUs stopped */
+	VMHOST_LIST_ALL = 1 << 0,		/* list: inactive domains too */
+	VMHOST_LIST_RUNNING = 1 << 1,		/* list: state filters, OR'ed; */
+	VMHOST_LIST_SHUTOFF = 1 << 2,		/*   none set: no filter */
+	VMHOST_LIST_PAUSED = 1 << 3,
+};
+
+/* virsh's word for a state: "running", "paused", "shut off", ... */
+VMHOST_API const char *vmhost_domain_state_name(int state);
+
+/* Define (or redefine) from XML; out (may be NULL) gets the result. */
+VMHOST_API int vmhost_domain_define(vmhost_conn *c, const char *xml,
+    unsigned flags, struct vmhost_domain_summary *out);
+/* Remove the definition; name (may be NULL) gets the name it had. */
+VMHOST_API int vmhost_domain_undefine(vmhost_conn *c, const char *key,
+    char *name, size_t namelen);
+/* The XML (live unless VMHOST_XML_INACTIVE); free() it. NULL on error. */
+VMHOST_API char *vmhost_domain_xml(vmhost_conn *c, const char *key,
+    unsigned flags);
+/* Domains sorted by name; *out is an array of *n, free with
+ * vmhost_domain_list_free (or free()). */
+VMHOST_API int vmhost_domain_list(vmhost_conn *c, unsigned flags,
+    struct vmhost_domain_summary **out, size_t *n);
+VMHOST_API void vmhost_domain_list_free(struct vmhost_domain_summary *list);
+VMHOST_API int vmhost_domain_info(vmhost_conn *c, const char *key,
+    struct vmhost_domain_info *out);
+VMHOST_API int vmhost_domain_autostart(vmhost_conn *c, const char *key,
+    int enable, struct vmhost_domain_summary *out);
+/* The description (or with title != 0 the title); "" when unset; free() it. */
+VMHOST_API char *vmhost_domain_desc_get(vmhost_conn *c, const char *key,
+    int title);
+VMHOST_API int vmhost_domain_desc_set(vmhost_conn *c, const char *key,
+    int title, const char *text);
+
+/*
+ * Lifecycle. Each returns when vmhostd has done it (start: the guest runs,
+ * or is paused with VMHOST_START_PAUSED; shutdown: the guest was asked).
+ * out (may be NULL) gets the domain as it is then.
+ */
+VMHOST_API int vmhost_domain_start(vmhost_conn *c, const char *key,
+    unsigned flags, struct vmhost_domain_summary *out);
+VMHOST_API int vmhost_domain_shutdown(vmhost_conn *c, const char *key,
+    struct vmhost_domain_summary *out);
+VMHOST_API int vmhost_domain_destroy(vmhost_conn *c, const char *key,
+    struct vmhost_domain_summary *out);
+VMHOST_API int vmhost_domain_reboot(vmhost_conn *c, const char *key,
+    struct vmhost_domain_summary *out);
+VMHOST_API int vmhost_domain_reset(vmhost_conn *c, const char *key,
+    struct vmhost_domain_summary *out);
+VMHOST_API int vmhost_domain_suspend(vmhost_conn *c, const char *key,
+    struct vmhost_domain_summary *out);
+VMHOST_API int vmhost_domain_resume(vmhost_conn *c, const char *key,
+    struct vmhost_domain_summary *out);
+/* A connected stream socket to the guest's serial console (the caller
+ * closes it), or -1. */
+VMHOST_API int vmhost_domain_console(vmhost_conn *c, const char *key);
+
+/*
+ * Lifecycle events with a sequence number above after, of one domain
+ * (name) or of all (NULL). Waits up to timeout_ms (vmhostd caps it at
+ * 600000) when there are none; 0 does not wait. *evs is an array of *n
+ * (free with vmhost_events_free or free()); *last is the sequence to pass
+ * as after next time, also when no event came.
+ */
+VMHOST_API int vmhost_events_wait(vmhost_conn *c, uint64_t after,
+    unsigned timeout_ms, const char *domain, struct vmhost_event **evs,
+    size_t *n, uint64_t *last);
+VMHOST_API void vmhost_events_free(struct vmhost_event *evs);
+
 /* The library's own version. */
 VMHOST_API const char *vmhost_client_version(void);
 
