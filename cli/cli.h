@@ -34,5 +34,7 @@ int cli_no_args(const struct cli_verb *v, int argc, char **argv);
 
 extern const struct cli_verb cli_host_verbs[];
 extern const unsigned cli_host_nverbs;
+extern const struct cli_verb cli_network_verbs[];
+extern const unsigned cli_network_nverbs;
 
 #endif
