@@ -195,6 +195,75 @@ VMHOST_API void vmhost_events_free(struct vmhost_event *evs);
 /* The library's own version. */
 VMHOST_API const char *vmhost_client_version(void);
 
+/*
+ * Virtual networks, named by name or uuid. Each call returns 0 or -1 (see
+ * vmhost_error); out, where there is one, may be NULL.
+ */
+struct vmhost_network_summary {
+	char name[128];
+	char uuid[37];
+	int active;
+	int autostart;
+	int persistent;
+	char bridge[16];	/* the bridge (while active, as netd made it) */
+};
+
+struct vmhost_network_lease {
+	char expiry[32];	/* "2026-11-22 10:00:00", local time of the host */
+	char mac[64];
+	char type[8];		/* "ipv4" or "ipv6" */
+	char ip[64];		/* with /prefix */
+	char hostname[256];	/* "-" when none */
+	char client_id[512];	/* "-" when none */
+};
+
+enum vmhost_network_list_flags {
+	VMHOST_NETWORK_LIST_ALL = 1 << 0,	/* active and inactive */
+	VMHOST_NETWORK_LIST_INACTIVE = 1 << 1,	/* only inactive */
+	VMHOST_NETWORK_LIST_AUTOSTART = 1 << 2,
+	VMHOST_NETWORK_LIST_NO_AUTOSTART = 1 << 3,
+};
+
+enum vmhost_network_update_flags {
+	VMHOST_NETWORK_UPDATE_LIVE = 1 << 0,	/* the running network */
+	VMHOST_NETWORK_UPDATE_CONFIG = 1 << 1,	/* the persistent definition */
+};						/* neither: live if active, else config */
+
+#define VMHOST_NETWORK_XML_INACTIVE 1u		/* the persistent definition */
+
+/* Define (or redefine) from XML; a missing bridge name becomes virbrN. */
+VMHOST_API int vmhost_network_define(vmhost_conn *c, const char *xml,
+    struct vmhost_network_summary *out);
+VMHOST_API int vmhost_network_undefine(vmhost_conn *c, const char *key,
+    struct vmhost_network_summary *out);
+/* Returns when vmhost-netd has set the network up (or taken it down). */
+VMHOST_API int vmhost_network_start(vmhost_conn *c, const char *key,
+    struct vmhost_network_summary *out);
+VMHOST_API int vmhost_network_destroy(vmhost_conn *c, const char *key,
+    struct vmhost_network_summary *out);
+VMHOST_API int vmhost_network_set_autostart(vmhost_conn *c, const char *key,
+    int on, struct vmhost_network_summary *out);
+VMHOST_API int vmhost_network_info(vmhost_conn *c, const char *key,
+    struct vmhost_network_summary *out);
+/* Networks sorted by name; *nets is an array of *n to free(). Without
+ * flags: the active ones. */
+VMHOST_API int vmhost_network_list(vmhost_conn *c, unsigned flags,
+    struct vmhost_network_summary **nets, size_t *n);
+/* The definition as XML (malloc'd, free()), or NULL. */
+VMHOST_API char *vmhost_network_xml(vmhost_conn *c, const char *key,
+    unsigned flags);
+/* DHCP leases, of one MAC address or all (mac NULL); *leases to free(). */
+VMHOST_API int vmhost_network_leases(vmhost_conn *c, const char *key,
+    const char *mac, struct vmhost_network_lease **leases, size_t *n);
+/*
+ * Change part of a definition: command "add", "add-first", "add-last",
+ * "delete" or "modify"; section "ip-dhcp-host"; xml e.g.
+ * "<host mac='52:54:00:00:00:01' name='vm1' ip='192.168.122.10'/>".
+ */
+VMHOST_API int vmhost_network_update(vmhost_conn *c, const char *key,
+    const char *command, const char *section, const char *xml,
+    unsigned flags, struct vmhost_network_summary *out);
+
 #ifdef __cplusplus
 }
 #endif
