@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* vmhost-secd's emulators: qemu.conf, launch as the emulator user, cgroups, signals, reaping. */
+#ifndef VMHOST_SECD_LAUNCH_H
+#define VMHOST_SECD_LAUNCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct event_base;
+
+/* The parts of qemu.conf that secd reads (every key of the schema is
+ * accepted, so that one qemu.conf serves vmhostd and secd). */
+struct secd_conf {
+	char *user;			/* default vmhost-qemu */
+	char *group;			/* default kvm */
+	char *security_driver;		/* "apparmor" (default) or "none" */
+	int clear_emulator_capabilities; /* default 1 */
+	char **cgroup_device_acl;	/* for the setup's devices ACL */
+	int dynamic_users;		/* not implemented: refused */
+	int seccomp_sandbox;		/* vmhostd's (-sandbox on) */
+	char **emulators;		/* allow-list; default policy_default_emulators */
+};
+
+/* Read qemu.conf (path NULL: ROOT/etc/vmhost/qemu.conf; missing is fine)
+ * into c with defaults filled in, and check it. 0 or -errno, err set. */
+int secd_conf_load(const char *path, struct secd_conf *c, char *err,
+    size_t errlen);
+void secd_conf_free(struct secd_conf *c);
+
+/* Before the drop: load qemu.conf, resolve the emulator user and group. */
+int secd_launch_init(const char *conf_path);
+/* After the drop: reap children on SIGCHLD, probe cgroups and AppArmor. */
+int secd_launch_ready(struct event_base *base);
+/* The emulator allow-list in force (NULL-terminated). */
+const char *const *secd_emulators(void);
+
+struct secd_launch_req {
+	const char *uuid, *name;
+	char *const *argv;
+	size_t argc;
+	const int32_t *targets;
+	size_t ntargets;
+	const int *fds;			/* the descriptors received (still ours) */
+	size_t nfds;
+};
+
+/*
+ * Check the request and start the emulator. On success *pid, its
+ * *start_time and a *pidfd (ours to close). 0 or -errno, err set.
+ */
+int secd_launch(const struct secd_launch_req *rq, pid_t *pid,
+    uint64_t *start_time, int *pidfd, char *err, size_t errlen);
+/* SIGTERM or SIGKILL to an emulator of uuid. 0 or -errno, err set. */
+int secd_signal(const char *uuid, pid_t pid, int sig, char *err,
+    size_t errlen);
+/* After the emulator exited: remove its cgroups. 0 or -errno, err set. */
+int secd_release(const char *uuid, pid_t pid, char *err, size_t errlen);
+
+/* Field 22 of /proc/PID/stat (start time in clock ticks). 0 or -errno. */
+int proc_start_time(pid_t pid, uint64_t *out);
+
+#endif
