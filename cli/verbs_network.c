@@ -24,13 +24,20 @@ struct net_opt {
 	int takes_value;
 };
 
+/* One line: what is wrong (or nothing), then the verb's usage. */
 static int
-verb_usage(const char *verb)
+verb_usage(const char *verb, const char *what)
 {
-	for (unsigned i = 0; i < cli_network_nverbs; i++)
-		if (strcmp(cli_network_verbs[i].name, verb) == 0)
-			return cli_error("usage: vmhost %s %s", verb,
-			    cli_network_verbs[i].synopsis);
+	for (unsigned i = 0; i < cli_network_nverbs; i++) {
+		const char *syn = cli_network_verbs[i].synopsis;
+
+		if (strcmp(cli_network_verbs[i].name, verb) != 0)
+			continue;
+		if (what)
+			return cli_error("%s (usage: vmhost %s %s)", what,
+			    verb, syn);
+		return cli_error("usage: vmhost %s %s", verb, syn);
+	}
 	return 1;
 }
 
@@ -45,7 +52,7 @@ args_parse(int argc, char **argv, const struct net_opt *opts, int min,
 
 		if (strncmp(argv[i], "--", 2) != 0 || !argv[i][2]) {
 			if (a->npos >= max || a->npos >= ARGS_MAX)
-				return verb_usage(argv[0]);
+				return verb_usage(argv[0], "too many arguments");
 			a->pos[a->npos++] = argv[i];
 			continue;
 		}
@@ -53,18 +60,20 @@ args_parse(int argc, char **argv, const struct net_opt *opts, int min,
 			if (strcmp(argv[i] + 2, opts[j].name) == 0)
 				k = j;
 		if (k < 0) {
-			cli_error("unknown option '%s' for %s", argv[i],
-			    argv[0]);
-			return verb_usage(argv[0]);
+			char what[256];
+
+			snprintf(what, sizeof(what), "unknown option '%.100s'",
+			    argv[i]);
+			return verb_usage(argv[0], what);
 		}
 		a->flags |= 1u << k;
 		if (opts[k].takes_value) {
 			if (++i >= argc)
-				return verb_usage(argv[0]);
+				return verb_usage(argv[0], "an option needs a value");
 			a->value = argv[i];
 		}
 	}
-	return a->npos < min ? verb_usage(argv[0]) : 0;
+	return a->npos < min ? verb_usage(argv[0], NULL) : 0;
 }
 
 /* virsh's table: columns as wide as their widest cell, 3 spaces apart. */

@@ -54,9 +54,8 @@ secd_up(struct rpc_client *cl, void *arg)
 static void
 netd_up(struct rpc_client *cl, void *arg)
 {
-	(void)cl;
 	(void)arg;
-	networks_netd_up();
+	networks_netd_up(cl);
 }
 
 int

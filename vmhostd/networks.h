@@ -84,7 +84,8 @@ typedef void (*net_done_fn)(void *arg, const struct net_summary *s, int err,
 void networks_start(struct net *n, net_done_fn done, void *arg);
 void networks_stop(struct net *n, net_done_fn done, void *arg);
 /* netd (re)connected: sync the active networks, autostart on the first time. */
-void networks_netd_up(void);
+struct rpc_client;
+void networks_netd_up(struct rpc_client *cl);
 
 /* Replace the running definition (d owned) and have netd reconcile. */
 void networks_update_live(struct net *n, struct network_def *d,

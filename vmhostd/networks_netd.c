@@ -13,6 +13,17 @@
 #include "vmhostd/networks.h"
 #include "vmhostd/vmhostd.h"
 
+/* netd's client; on_up runs inside rpc_client_new, before vmhostd.helpers
+ * has it, so the first connection hands it over. */
+static struct rpc_client *netd_cl;
+
+static struct rpc_client *
+netd(void)
+{
+	return vmhostd.helpers[HELPER_NETD] ? vmhostd.helpers[HELPER_NETD] :
+	    netd_cl;
+}
+
 /* One call in flight for one network. */
 struct net_op {
 	struct net *net;
@@ -110,7 +121,7 @@ networks_start(struct net *n, net_done_fn done, void *arg)
 	sr.xml = op->xml;
 	req.op_case = VMHOST__NETD__REQUEST__OP_NETWORK_START;
 	req.network_start = &sr;
-	rpc_client_call(vmhostd.helpers[HELPER_NETD], &req.base, NULL, 0,
+	rpc_client_call(netd(), &req.base, NULL, 0,
 	    on_started, op);
 }
 
@@ -166,7 +177,7 @@ networks_stop(struct net *n, net_done_fn done, void *arg)
 	sr.xml = op->xml;
 	req.op_case = VMHOST__NETD__REQUEST__OP_NETWORK_STOP;
 	req.network_stop = &sr;
-	rpc_client_call(vmhostd.helpers[HELPER_NETD], &req.base, NULL, 0,
+	rpc_client_call(netd(), &req.base, NULL, 0,
 	    on_stopped, op);
 }
 
@@ -232,7 +243,7 @@ sync_send(const struct net *over, const struct network_def *d,
 		vmhost__netd__request__init(&req);
 		req.op_case = VMHOST__NETD__REQUEST__OP_SYNC;
 		req.sync = &sync;
-		rpc_client_call(vmhostd.helpers[HELPER_NETD], &req.base, NULL,
+		rpc_client_call(netd(), &req.base, NULL,
 		    0, cb, arg);
 	}
 	for (size_t i = 0; xmls && i < NETWORKS_MAX && xmls[i]; i++)
@@ -297,8 +308,9 @@ on_synced(void *arg, const ProtobufCMessage *rep, int err, const char *msg,
 }
 
 void
-networks_netd_up(void)
+networks_netd_up(struct rpc_client *cl)
 {
+	netd_cl = cl;
 	sync_send(NULL, NULL, on_synced, NULL);
 }
 
@@ -433,6 +445,6 @@ networks_leases(struct net *n, const char *mac, net_leases_fn done,
 	lr.mac = (char *)(uintptr_t)(mac ? mac : "");
 	req.op_case = VMHOST__NETD__REQUEST__OP_LEASES;
 	req.leases = &lr;
-	rpc_client_call(vmhostd.helpers[HELPER_NETD], &req.base, NULL, 0,
+	rpc_client_call(netd(), &req.base, NULL, 0,
 	    on_leases, op);
 }
