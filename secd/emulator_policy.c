@@ -240,20 +240,20 @@ sandbox_check(const char *value, char *err, size_t errlen)
 {
 	char key[64], val[1024], q[128];
 	const char *p = value;
-	bool first = true;
+	bool first = true, bad = false;
 
 	str_escape(q, sizeof(q), value);
-	while (*p) {
+	while (*p && !bad) {
 		if (!opt_next(&p, key, sizeof(key), val, sizeof(val)))
-			break;
-		if (first && !((key[0] == '\0' || !strcmp(key, "enable")) &&
+			bad = true;
+		else if (first && !((key[0] == '\0' || !strcmp(key, "enable")) &&
 		    !strcmp(val, "on")))
-			break;
-		if (!strcmp(key, "elevateprivileges") && strcmp(val, "deny"))
-			break;
+			bad = true;
+		else if (!strcmp(key, "elevateprivileges") && strcmp(val, "deny"))
+			bad = true;
 		first = false;
 	}
-	if (*p || first) {
+	if (bad || first) {
 		snprintf(err, errlen, "-sandbox '%s' refused: the sandbox must be on, without elevated privileges",
 		    q);
 		return -EPERM;
