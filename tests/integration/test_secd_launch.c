@@ -16,6 +16,7 @@
 #include "common/ipc.h"
 #include "common/priv.h"
 #include "common/rpc.h"
+#include "secd/emulator_policy.h"
 #include "tests/unit/check.h"
 
 #define UUID_A "8f2d4d1e-3c55-4f4b-9a52-0d6f3f3c0b01"
@@ -78,7 +79,7 @@ launch(const char *uuid, char **argv, const int32_t *targets,
     size_t ntargets, const int *fds, size_t nfds, struct launched *out)
 {
 	Vmhost__Secd__Request req = VMHOST__SECD__REQUEST__INIT;
-	Vmhost__Secd__LaunchRequest lr = VMHOST__SECD__LAUNCH_REQUEST__INIT;
+	Vmhost__Secd__LaunchRequest lr;
 	Vmhost__Secd__Reply *rep = NULL;
 	int rfds[4];
 	size_t n = 4, argc = 0;
@@ -86,6 +87,7 @@ launch(const char *uuid, char **argv, const int32_t *targets,
 
 	while (argv[argc])
 		argc++;
+	vmhost__secd__launch_request__init(&lr);
 	lr.uuid = (char *)(uintptr_t)uuid;
 	lr.name = S("secd-test");
 	lr.argv = argv;
@@ -114,8 +116,9 @@ static int
 sig(const char *uuid, int pid, int signo)
 {
 	Vmhost__Secd__Request req = VMHOST__SECD__REQUEST__INIT;
-	Vmhost__Secd__SignalRequest sr = VMHOST__SECD__SIGNAL_REQUEST__INIT;
+	Vmhost__Secd__SignalRequest sr;
 
+	vmhost__secd__signal_request__init(&sr);
 	sr.uuid = (char *)(uintptr_t)uuid;
 	sr.pid = pid;
 	sr.signal = signo;
@@ -128,8 +131,9 @@ static int
 release(const char *uuid, int pid)
 {
 	Vmhost__Secd__Request req = VMHOST__SECD__REQUEST__INIT;
-	Vmhost__Secd__ReleaseRequest rr = VMHOST__SECD__RELEASE_REQUEST__INIT;
+	Vmhost__Secd__ReleaseRequest rr;
 
+	vmhost__secd__release_request__init(&rr);
 	rr.uuid = (char *)(uintptr_t)uuid;
 	rr.pid = pid;
 	req.op_case = VMHOST__SECD__REQUEST__OP_RELEASE;
@@ -429,10 +433,51 @@ mode_after_restart(int pid, unsigned long long start)
 	return check_done();
 }
 
+/* vmhostd's golden argv files (one argument a line) pass the policy. */
+static int
+mode_policy(int n, char **files)
+{
+	static const int32_t targets[] = { 1, 2, 3, 4, 5, 10, 11, 12, 13, 20 };
+	char err[512], *argv[POLICY_MAX_ARGS + 1], *line = NULL;
+	size_t cap = 0;
+
+	for (int i = 0; i < n; i++) {
+		FILE *f = fopen(files[i], "r");
+		size_t argc = 0;
+		ssize_t len;
+
+		CHECK(f != NULL);
+		if (!f)
+			continue;
+		while (argc < POLICY_MAX_ARGS &&
+		    (len = getline(&line, &cap, f)) > 0) {
+			line[len - 1] = line[len - 1] == '\n' ? '\0' : line[len - 1];
+			argv[argc++] = strdup(line);
+		}
+		fclose(f);
+		argv[argc] = NULL;
+		err[0] = '\0';
+		CHECK_INT(policy_argv_check(argv, argc, targets, 10, err,
+		    sizeof(err)), 0);
+		if (err[0])
+			fprintf(stderr, "%s: %s\n", files[i], err);
+		/* Without the descriptors, the same argv is refused. */
+		CHECK(policy_argv_check(argv, argc, targets, 0, err,
+		    sizeof(err)) < 0);
+		for (size_t j = 0; j < argc; j++)
+			free(argv[j]);
+	}
+	free(line);
+	return check_done();
+}
+
 int
 main(int argc, char **argv)
 {
 	gid_t g;
+
+	if (argc >= 3 && !strcmp(argv[1], "policy"))
+		return mode_policy(argc - 2, argv + 2);
 
 	if (argc < 4) {
 		fprintf(stderr, "usage: %s main|before-restart|after-restart ROOT SECD_PID [PID START]\n",
