@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "secd.pb-c.h"
+#include "common/fileio.h"
 #include "common/ipc.h"
 #include "common/priv.h"
 #include "common/rpc.h"
@@ -324,6 +325,28 @@ signal_refusals(const struct launched *g)
 	CHECK(kill(g->pid, 0) == 0 || errno == EPERM);
 }
 
+/* The guest's devices list is the one the setup wrote on the parent. */
+static void
+acl_check(const char *uuid)
+{
+	char path[256], *parent = NULL, *guest = NULL;
+	size_t n;
+
+	if (file_read_all("/sys/fs/cgroup/devices/vmhost/devices.list", 65536,
+	    &parent, &n) < 0 || strstr(parent, "a *:* rwm")) {
+		printf("skip: no device ACL on /sys/fs/cgroup/devices/vmhost\n");
+		free(parent);
+		return;
+	}
+	snprintf(path, sizeof(path), "/sys/fs/cgroup/devices/vmhost/%s/devices.list",
+	    uuid);
+	CHECK(file_read_all(path, 65536, &guest, &n) == 0);
+	CHECK(guest && strcmp(guest, parent) == 0);
+	CHECK(guest && !strstr(guest, "b "));	/* no block device allowed */
+	free(parent);
+	free(guest);
+}
+
 /* The emulator is in its own cgroups when the setup made them. */
 static void
 cgroup_checks(const struct launched *g, const char *uuid)
@@ -347,6 +370,7 @@ cgroup_checks(const struct launched *g, const char *uuid)
 	free(line);
 	fclose(f);
 	CHECK(found >= 3);	/* cpu, memory, devices, pids */
+	acl_check(uuid);
 }
 
 static int
