@@ -93,10 +93,10 @@ dnsmasq_is_ours(const struct dnsmasq *d, pid_t pid)
 	snprintf(want, sizeof(want), "--conf-file=%s", d->conf);
 	if (file_read_all(path, 64 * 1024, &buf, &len) < 0)
 		return 0;
-	len = strnlen(buf, len);
-	if (len < 7 || strcmp(buf + len - 7, "dnsmasq") != 0)
+	off = strnlen(buf, len);	/* argv[0] */
+	if (off < 7 || strcmp(buf + off - 7, "dnsmasq") != 0)
 		goto out;
-	for (off = 0; off < len && !ok; off += strlen(buf + off) + 1)
+	for (off = 0; off < len && !ok; off += strnlen(buf + off, len - off) + 1)
 		ok = strcmp(buf + off, want) == 0;
 out:
 	free(buf);
@@ -364,6 +364,7 @@ dnsmasq_launch_result(struct dnsmasq *d, short what, char *msg, size_t len)
 		return -EIO;
 	}
 	pid = dnsmasq_read_pidfile(d->pidfile);
+	log_debug("pid file %s names %ld", d->pidfile, (long)pid);
 	if (pid <= 0 || (r = dnsmasq_watch(d, pid)) < 0) {
 		snprintf(msg, len, "dnsmasq started but its pid file %s names no running dnsmasq",
 		    d->pidfile);

@@ -30,6 +30,13 @@ netd_str_ok(const char *s, size_t max)
 	return s && strnlen(s, max + 1) <= max;
 }
 
+/* Handlers get the whole Request; the dispatch key picked its op. */
+static const Vmhost__Netd__Request *
+netd_req(const void *req)
+{
+	return req;
+}
+
 static void
 netd_handle_status(struct rpc_call *call, const void *req)
 {
@@ -85,7 +92,7 @@ netd_network_req_ok(struct rpc_call *call, const char *name, const char *xml)
 static void
 netd_handle_network_start(struct rpc_call *call, const void *req)
 {
-	const Vmhost__Netd__NetworkStartRequest *r = req;
+	const Vmhost__Netd__NetworkStartRequest *r = netd_req(req)->network_start;
 
 	if (netd_network_req_ok(call, r->name, r->xml))
 		network_start(r->name, r->xml, netd_start_done, call);
@@ -94,7 +101,7 @@ netd_handle_network_start(struct rpc_call *call, const void *req)
 static void
 netd_handle_network_stop(struct rpc_call *call, const void *req)
 {
-	const Vmhost__Netd__NetworkStopRequest *r = req;
+	const Vmhost__Netd__NetworkStopRequest *r = netd_req(req)->network_stop;
 	char err[NETD_ERR_MAX];
 	int e;
 
@@ -109,7 +116,7 @@ netd_handle_network_stop(struct rpc_call *call, const void *req)
 static void
 netd_handle_sync(struct rpc_call *call, const void *req)
 {
-	const Vmhost__Netd__NetworkSyncRequest *r = req;
+	const Vmhost__Netd__NetworkSyncRequest *r = netd_req(req)->sync;
 	char err[NETD_ERR_MAX], first[NETD_ERR_MAX + 128] = "";
 	int e, code = 0;
 
@@ -176,7 +183,7 @@ netd_handle_tap_create(struct rpc_call *call, const void *req)
 	char err[NETD_ERR_MAX], name[16];
 	int fd;
 
-	if ((fd = netd_tap_check(req, &t, err, sizeof(err))) < 0 ||
+	if ((fd = netd_tap_check(netd_req(req)->tap_create, &t, err, sizeof(err))) < 0 ||
 	    (fd = tap_create(&t, name, sizeof(name), err, sizeof(err))) < 0) {
 		rpc_reply_error(call, -fd, "%s", err);
 		return;
@@ -193,7 +200,7 @@ netd_handle_tap_create(struct rpc_call *call, const void *req)
 static void
 netd_handle_tap_remove(struct rpc_call *call, const void *req)
 {
-	const Vmhost__Netd__TapRemoveRequest *r = req;
+	const Vmhost__Netd__TapRemoveRequest *r = netd_req(req)->tap_remove;
 	char err[NETD_ERR_MAX];
 	int e;
 
@@ -225,7 +232,7 @@ netd_lease_fill(Vmhost__Netd__Lease *m, struct netd_lease *l,
 static void
 netd_handle_leases(struct rpc_call *call, const void *req)
 {
-	const Vmhost__Netd__LeasesRequest *r = req;
+	const Vmhost__Netd__LeasesRequest *r = netd_req(req)->leases;
 	Vmhost__Netd__Reply rep;
 	Vmhost__Netd__LeasesReply lr;
 	Vmhost__Netd__Lease *msgs = NULL, **ptrs = NULL;
@@ -318,6 +325,9 @@ netd_after_drop(struct event_base *base, struct daemon_opts *o)
 		log_error("uid %u has no user name", (unsigned)getuid());
 		return -ENOENT;
 	}
+	if (access("/dev/net/tun", R_OK | W_OK) < 0)
+		log_warn("/dev/net/tun is not readable and writable by '%s' (%s): taps cannot be created; give it mode 0666 as udev does, or an ACL for '%s'",
+		    pw->pw_name, strerror(errno), pw->pw_name);
 	if ((r = network_init(base, pw->pw_name)) < 0)
 		log_error("cannot set up networking: %s", strerror(-r));
 	return r;
