@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/event.h>
+
 #include "common.pb-c.h"
 #include "netd.pb-c.h"
 #include "secd.pb-c.h"
@@ -37,6 +39,17 @@ helper_name(enum helper_id id)
 
 /* Autostart once secd, which launches guests, is there the first time. */
 static void
+autostart_now(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	lifecycle_autostart();
+}
+
+/* Autostart once secd, which launches guests, is there the first time;
+ * from the loop, since this runs before vmhostd.helpers[] is filled in. */
+static void
 secd_up(struct rpc_client *cl, void *arg)
 {
 	static int done;
@@ -45,12 +58,11 @@ secd_up(struct rpc_client *cl, void *arg)
 	(void)arg;
 	if (!done) {
 		done = 1;
-		lifecycle_autostart();
+		event_base_once(vmhostd.base, -1, EV_TIMEOUT, autostart_now,
+		    NULL, NULL);
 	}
 }
 
-/* On every (re)connection of netd: it adopts the active networks, then the
- * autostart networks start (the first time). */
 static void
 netd_up(struct rpc_client *cl, void *arg)
 {

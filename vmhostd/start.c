@@ -127,7 +127,7 @@ send_launch(struct start_ctx *sc, char **argv, char *err, size_t errlen)
 	vmhost__secd__launch_request__init(&lr);
 	lr.uuid = vm->uuid;
 	lr.name = vm->def->name;
-	lr.domain_xml = xml ? xml : (char *)"";
+	lr.domain_xml = xml ? xml : (char *)(uintptr_t)"";
 	lr.n_argv = argc;
 	lr.argv = argv;
 	lr.n_fd_targets = 5;
