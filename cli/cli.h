@@ -34,6 +34,17 @@ int cli_no_args(const struct cli_verb *v, int argc, char **argv);
 
 extern const struct cli_verb cli_host_verbs[];
 extern const unsigned cli_host_nverbs;
+extern const struct cli_verb cli_domain_verbs[];
+extern const unsigned cli_domain_nverbs;
+
+/*
+ * Relay stdin <-> a guest's console socket (cli/console.c) until the escape
+ * character ^] on stdin, the socket closing, a signal, or timeout_s seconds
+ * (0: no limit). A terminal on stdin is put in raw mode and restored.
+ * read_only: never read stdin. Returns 0, or 1 after printing an error.
+ */
+int cli_console_run(int fd, unsigned long timeout_s, int read_only);
+
 extern const struct cli_verb cli_network_verbs[];
 extern const unsigned cli_network_nverbs;
 

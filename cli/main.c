@@ -14,6 +14,7 @@ static const struct {
 	const char *group;
 } verb_groups[] = {
 	{ cli_host_verbs, &cli_host_nverbs, "Host and daemons" },
+	{ cli_domain_verbs, &cli_domain_nverbs, "Domains" },
 	{ cli_network_verbs, &cli_network_nverbs, "Networks" },
 };
 
