@@ -545,9 +545,14 @@ secd_launch(const struct secd_launch_req *rq, pid_t *pidp,
 	for (size_t i = 0; i < NCTRL; i++)
 		cg_fds[i] = -1;
 	if ((r = launch_check(rq, path, sizeof(path), err, errlen)) < 0 ||
-	    (r = cgroup_prepare(rq->uuid, cg_fds, err, errlen)) < 0 ||
-	    (r = launch_fork(rq, path, cg_fds, &pid, err, errlen)) < 0)
+	    (r = cgroup_prepare(rq->uuid, cg_fds, err, errlen)) < 0)
 		goto out;
+	if ((r = launch_fork(rq, path, cg_fds, &pid, err, errlen)) < 0) {
+		char ignored[64];
+
+		secd_release(rq->uuid, pid, ignored, sizeof(ignored));
+		goto out;
+	}
 	if ((*pidfd = pidfd_open(pid, 0)) < 0 ||
 	    proc_start_time(pid, start_time) < 0) {
 		r = -errno;
@@ -563,9 +568,12 @@ secd_launch(const struct secd_launch_req *rq, pid_t *pidp,
 	    (int)pid, (unsigned)sl.uid, (unsigned)sl.gid);
 out:
 	cgroup_close(cg_fds);
-	if (r < 0)
-		log_warn("launch of guest %s refused or failed: %s", rq->uuid,
-		    err);
+	if (r < 0) {
+		char q[64];
+
+		log_warn("launch of guest '%s' refused or failed: %s",
+		    str_escape(q, sizeof(q), rq->uuid), err);
+	}
 	return r;
 }
 
