@@ -330,6 +330,7 @@ dnsmasq_start(struct dnsmasq *d, dnsmasq_started_fn cb, void *arg)
 static const char *
 dnsmasq_stderr(struct dnsmasq *d)
 {
+	char *msg;
 	ssize_t n;
 
 	while (d->errlen < sizeof(d->errbuf) - 1 &&
@@ -337,8 +338,9 @@ dnsmasq_stderr(struct dnsmasq *d)
 	    sizeof(d->errbuf) - 1 - d->errlen)) > 0)
 		d->errlen += (size_t)n;
 	d->errbuf[d->errlen] = '\0';
-	d->errbuf[strcspn(d->errbuf, "\n")] = '\0';
-	return d->errbuf;
+	msg = d->errbuf + strspn(d->errbuf, " \n");	/* dnsmasq starts with \n */
+	msg[strcspn(msg, "\n")] = '\0';
+	return msg;
 }
 
 /* The launcher's verdict: 0 and the daemon watched, or -errno + msg. */

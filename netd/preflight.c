@@ -76,8 +76,8 @@ proc_uid(long pid)
 
 	snprintf(path, sizeof(path), "/proc/%ld/status", pid);
 	if (file_read_all(path, 64 * 1024, &buf, NULL) == 0 &&
-	    (p = strstr(buf, "\nUid:")))
-		uid = atoi(p + 5);
+	    !strstr(buf, "\nState:\tZ") && (p = strstr(buf, "\nUid:")))
+		uid = atoi(p + 5);	/* zombies (-1) hold no socket */
 	free(buf);
 	return uid;
 }

@@ -37,7 +37,7 @@ call(const char *sock, Vmhost__Netd__Request *req, int *fd)
 	ProtobufCMessage *rep = NULL;
 	const char *msg;
 	int rfds[16], s, r;
-	size_t nrfds = 0;
+	size_t nrfds = 16;
 
 	if ((s = ipc_connect(sock)) < 0) {
 		printf("error: connect: %s\n", strerror(-s));
