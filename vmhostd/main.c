@@ -32,6 +32,7 @@ static const struct {
 	{ VMHOST_NETWORK_DIR "/autostart", 0700 },
 	{ VMHOST_DOMAIN_DIR "/autostart", 0700 },
 	{ VMHOST_LIB_DIR, 0755 },
+	{ VMHOST_LOG_DIR, 0755 },
 	{ VMHOST_LOG_DIR "/qemu", 0750 },
 };
 
