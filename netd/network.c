@@ -39,6 +39,7 @@ struct netd_net {
 	struct dnsmasq *dq;
 	enum net_stage stage;
 	int own_bridge;		/* delete it on undo */
+	int recreated;		/* sync made the bridge anew */
 	int ifindex;
 	int starting;
 	network_done_fn cb;
@@ -512,6 +513,7 @@ net_adopt(struct netd_net *n, char *err, size_t errlen)
 		    n->def->bridge);
 		return -EEXIST;
 	}
+	n->recreated = !exists;
 	if ((r = net_bring_up(n, exists, err, errlen)) < 0)
 		return r;
 	if (n->dq && dnsmasq_adopt(n->dq) < 0 &&
@@ -545,7 +547,9 @@ network_sync_one(const char *name, const char *xml, char *err, size_t errlen)
 	if (!(n = net_new(d, err, errlen)))
 		return -ENOMEM;
 	if ((r = net_adopt(n, err, errlen)) < 0) {
-		net_free(n);	/* remove nothing: it was not ours to undo */
+		if (n->recreated)	/* made now: undo; else remove nothing */
+			net_teardown(n);
+		net_free(n);
 		return r;
 	}
 	n->next = nets;

@@ -141,7 +141,7 @@ tap_open(const char *want, char *name, size_t namelen, char *err,
 		    strerror(errno));
 		return -errno;
 	}
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR | IFF_TUN_EXCL;
+	ifr.ifr_flags = (short)(IFF_TAP | IFF_NO_PI | IFF_VNET_HDR | IFF_TUN_EXCL);
 	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", want);
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
 		int e = errno;
