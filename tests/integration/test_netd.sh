@@ -24,7 +24,7 @@ if [ "$(id -u)" != 0 ] || ! command -v dnsmasq nft setpriv nsenter >/dev/null ||
   exit 77
 fi
 
-ns=vmhost-netd-test-$$ ns2=vmhost-netd-guest-$$
+ns=vmhost-netd-test-$$ ns2=vmhost-netd-guest-$$ ns3=vmhost-netd-up-$$
 root=$(mktemp -d /tmp/vmhost-netd-test.XXXXXX)
 chmod 755 "$root"
 sock=$root/run/vmhost/netd/netd.sock
@@ -34,7 +34,7 @@ netd_pid=""
 
 cleanup() {
   [ -n "$netd_pid" ] && kill -KILL "$netd_pid" 2>/dev/null
-  for n in "$ns" "$ns2"; do
+  for n in "$ns" "$ns2" "$ns3"; do
     [ -e "/run/netns/$n" ] || continue
     ip netns pids "$n" | xargs -r kill -KILL 2>/dev/null
     ip netns del "$n"
@@ -85,6 +85,7 @@ cl() { setpriv --reuid=vmhost --regid=vmhost --init-groups "$client" "$sock" "$@
 field() { awk -v k="$2:" '$1==k {print $2}' "/proc/$1/status"; }
 alive() { [ -n "$1" ] && [ -e "/proc/$1" ] && ! grep -q '^State:.Z' "/proc/$1/status" 2>/dev/null; }
 gone() { ! alive "$1"; }
+quiet() { "$@" >/dev/null 2>&1; }
 
 # A "system" dnsmasq bound to lo with bind-interfaces, as libvirt's README sets it up.
 inns dnsmasq --conf-file=/dev/null --interface=lo --bind-interfaces --port 53 \
@@ -160,6 +161,21 @@ for _ in $(seq 100); do n=$(cat "$pidfile" 2>/dev/null); [ -n "$n" ] && [ "$n" !
 check "adopted dnsmasq is watched (restarted after kill -9)" sh -c "[ -n '$n' ] && [ '$n' != '$dq' ]"
 dq=$n
 
+# netd killed again: a stop before any sync still tears down from the definition,
+# and a sync recreates a network whose bridge is gone.
+kill -KILL "$netd_pid"
+for _ in $(seq 100); do alive "$netd_pid" || break; sleep 0.02; done
+check "netd restarts again" start_netd
+dq8=$(cat "$root/run/vmhost/netd/net8.pid" 2>/dev/null)
+expect "stop of a network this netd does not hold" "ok" cl stop net8 "$root/net8.xml"
+check "  its bridge is gone" sh -c "! nsenter --net=/run/netns/$ns ip link show virbr8 >/dev/null 2>&1"
+check "  its dnsmasq is gone" gone "$dq8"
+expect "sync recreates a missing network" "ok" cl sync default "$root/default.xml" net8 "$root/net8.xml"
+check "  virbr8 is back" quiet inns ip link show virbr8
+for _ in $(seq 100); do dq8=$(cat "$root/run/vmhost/netd/net8.pid" 2>/dev/null) && alive "$dq8" && break; sleep 0.05; done
+check "  with its dnsmasq" alive "$dq8"
+check "  default's dnsmasq kept" [ "$(cat "$pidfile")" = "$dq" ]
+
 # A real DHCP lease: a client in a second namespace, on a veth into virbr0.
 if command -v busybox >/dev/null; then
   ip netns add "$ns2"
@@ -171,6 +187,17 @@ if command -v busybox >/dev/null; then
   expect "DHCP lease obtained" "lease of 192.168.122." cat "$root/udhcpc.log"
   expect "leases lists it" "52:54:00:aa:bb:cc 192.168.122." cl leases default 52:54:00:aa:bb:cc
   expect "leases filters by MAC" "0 leases" cl leases default 52:54:00:00:00:01
+  # NAT really forwards: an "upstream" namespace with no route back to the guests.
+  gip=$(sed -n 's/.*lease of \(192\.168\.122\.[0-9]*\) obtained.*/\1/p' "$root/udhcpc.log")
+  ip netns add "$ns3"
+  inns ip link add up0 type veth peer name up0p netns "$ns3"
+  inns ip addr add 10.99.0.2/24 dev up0 && inns ip link set up0 up
+  ip netns exec "$ns3" ip addr add 10.99.0.1/24 dev up0p
+  ip netns exec "$ns3" ip link set up0p up
+  ip netns exec "$ns2" ip addr add "$gip/24" dev veth-g
+  ip netns exec "$ns2" ip route add default via 192.168.122.1
+  check "guest reaches the gateway" quiet ip netns exec "$ns2" busybox ping -c1 -W2 192.168.122.1
+  check "guest reaches upstream through NAT" quiet ip netns exec "$ns2" busybox ping -c1 -W2 10.99.0.1
 fi
 expect "leases of an inactive network" "network 'nope' is not active" cl leases nope
 
