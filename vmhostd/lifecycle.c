@@ -230,6 +230,20 @@ qmp_ready(void *arg)
 	qmp_command(lv->qmp, "cont", NULL, on_cont, lv);
 }
 
+/* The second half of a reboot: reset done, running again. */
+static void
+on_rebooted(void *arg, struct json *ret, const char *eclass,
+    const char *edesc)
+{
+	struct vm_live *lv = arg;
+
+	(void)ret;
+	(void)eclass;
+	(void)edesc;
+	lv->fake_reboot = 0;
+	vm_set_state(lv->vm, VM_RUNNING, "booted");
+}
+
 static void
 qmp_event(void *arg, const char *name, struct json *data, int64_t sec,
     int64_t usec)
@@ -244,9 +258,9 @@ qmp_event(void *arg, const char *name, struct json *data, int64_t sec,
 		const char *reason = json_str(json_get(data, "reason"));
 
 		if (lv->fake_reboot) {	/* -no-shutdown kept QEMU alive */
-			lv->fake_reboot = 0;
+			vm_set_state(vm, VM_SHUTDOWN, "reboot");
 			qmp_command(lv->qmp, "system_reset", NULL, NULL, NULL);
-			qmp_command(lv->qmp, "cont", NULL, NULL, NULL);
+			qmp_command(lv->qmp, "cont", NULL, on_rebooted, lv);
 			events_emit(vm, "Rebooted", "Reboot");
 			return;
 		}
@@ -266,7 +280,7 @@ qmp_event(void *arg, const char *name, struct json *data, int64_t sec,
 		vm_set_state(vm, VM_RUNNING, "unpaused");
 		events_emit(vm, "Resumed", "Unpaused");
 		live_save(lv);
-	} else if (strcmp(name, "RESET") == 0) {
+	} else if (strcmp(name, "RESET") == 0 && !lv->fake_reboot) {
 		events_emit(vm, "Rebooted", "Reset");
 	} else if (strcmp(name, "GUEST_PANICKED") == 0) {
 		lv->stop_reason = "crashed";

@@ -68,6 +68,11 @@ if wait_for 60 log_has tiny VMHOST-GUEST-READY; then ok "guest printed its marke
 if wait_for 30 state_is tiny "shut off"; then ok "guest poweroff seen: shut off"; else bad "guest poweroff not seen"; fi
 expect "domid of a stopped guest" "-" vmhost domid tiny
 
+# Events, seen by a client listening from before the start.
+vmhost event --domain waiter --loop --timeout 40 >"$root/events.txt" 2>&1 &
+evpid=$!
+sleep 0.3
+
 # A guest that waits: states and operations.
 expect "start paused" "started" vmhost start waiter --paused
 expect "paused state" "paused" vmhost domstate waiter
@@ -82,6 +87,17 @@ expect "resume again" "resumed" vmhost resume waiter
 expect "start twice refused" "already running" vmhost start waiter
 expect "dominfo" "State:          running" vmhost dominfo waiter
 
+# The console: attach, see the guest's output, type into it.
+# (the guest's tty echoes what it receives: the echo proves the round trip)
+expect "console round trip" "CONSOLE-TOKEN-7" bash -c "printf 'CONSOLE-TOKEN-7\n' | vmhost console waiter --timeout 3"
+expect "console output is logged" "CONSOLE-TOKEN-7" cat "$root/var/log/vmhost/qemu/waiter.log"
+
+# Reboot: powerdown, then QEMU resets instead of quitting.
+n=$(log_count waiter VMHOST-WAITING)
+expect "reboot" "is being rebooted" vmhost reboot waiter
+wait_for 60 log_more waiter VMHOST-WAITING "$n" && ok "guest came back after reboot" || bad "no boot after reboot"
+expect "running after reboot" "running" vmhost domstate waiter
+
 # vmhostd killed with -9 while the guest runs: reconnect.
 qpid=$(pgrep -f "qemu-system-x86_64.*-name guest=waiter" | head -1)
 kill -KILL "$(stack_pid vmhostd)"
@@ -89,6 +105,10 @@ stack_start vmhostd
 wait_for 10 vmhost ping && ok "vmhostd restarted" || bad "vmhostd did not restart"
 expect "after restart: still running" "running" vmhost domstate waiter
 [ -n "$qpid" ] && kill -0 "$qpid" && ok "the emulator survived vmhostd's death" || bad "emulator gone"
+wait "$evpid" 2>/dev/null   # its daemon died: it ended, as virsh's does
+vmhost event --domain waiter --loop --timeout 60 >"$root/events2.txt" 2>&1 &
+evpid=$!
+sleep 0.3
 n=$(log_count waiter VMHOST-WAITING)
 expect "after restart: reset works" "was reset" vmhost reset waiter
 wait_for 60 log_more waiter VMHOST-WAITING "$n" && ok "guest up again after reset" || bad "no boot after reset"
@@ -102,6 +122,59 @@ vmhost start waiter >/dev/null
 expect "destroy" "destroyed" vmhost destroy waiter
 expect "destroyed: shut off" "shut off" vmhost domstate waiter
 expect "destroy when off refused" "not running" vmhost destroy waiter
+
+kill "$evpid" 2>/dev/null; wait "$evpid" 2>/dev/null
+for e in "Started Booted" "Suspended Paused" "Resumed Unpaused" "Rebooted Reboot"; do
+  grep -q "$e" "$root/events.txt" && ok "event: $e" || bad "event missing: $e ($(tr '\n' '|' <"$root/events.txt"))"
+done
+for e in "Rebooted Reset" "Stopped Shutdown" "Started Booted" "Stopped Destroyed"; do
+  grep -q "$e" "$root/events2.txt" && ok "event after restart: $e" || bad "event missing: $e ($(tr '\n' '|' <"$root/events2.txt"))"
+done
+grep -q "Suspended" "$root/events2.txt" && bad "spurious Suspended event during reboot" || ok "no spurious events during reboot"
+
+# Autostart: vmhostd starts it when it starts.
+expect "autostart" "marked as autostarted" vmhost autostart waiter
+kill -TERM "$(stack_pid vmhostd)"; sleep 0.3
+stack_start vmhostd
+wait_for 20 state_is waiter running && ok "autostarted at vmhostd start" || bad "not autostarted"
+expect "autostart disable" "unmarked" vmhost autostart waiter --disable
+vmhost destroy waiter >/dev/null
+
+# Hostile definitions: one clear line each, nothing written, daemon alive.
+hostile() { # what, file content generator...
+  local what=$1 out; shift
+  "$@" >"$root/hostile.xml"
+  out=$(vmhost define "$root/hostile.xml" 2>&1)
+  if [[ "$out" == error:* ]] && [ "$(printf '%s' "$out" | wc -l)" -le 1 ] &&
+     ! printf '%s' "$out" | grep -q $'\x1b'; then ok "hostile $what: $out"; else bad "hostile $what: $out"; fi
+}
+x_notwf() { echo "<domain type='qemu'><name>x</name>"; }
+x_bomb() { printf '<!DOCTYPE d [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><domain type="qemu"><name>&c;</name><memory>1</memory></domain>'; }
+x_xxe() { printf '<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/shadow">]><domain type="qemu"><name>&x;</name></domain>'; }
+x_name() { printf "<domain type='qemu'><name>%s</name><memory>1024</memory><vcpu>1</vcpu><os><type>hvm</type></os></domain>" "$1"; }
+x_type() { printf "<domain type='xen'><name>x</name><memory>1024</memory><os><type>hvm</type></os></domain>"; }
+x_mem() { printf "<domain type='qemu'><name>x</name><memory unit='EiB'>99999999</memory><os><type>hvm</type></os></domain>"; }
+x_disk() { printf "<domain type='qemu'><name>x</name><memory>1024</memory><os><type>hvm</type></os><devices><disk type='file' device='disk'><source file='/tmp/a&#10;-drive file=/etc/shadow'/><target dev='vda'/></disk></devices></domain>"; }
+x_bigattr() { printf "<domain type='qemu'><name>x</name><title t='"; head -c 10000000 /dev/zero | tr '\0' a; printf "'/></domain>"; }
+x_deep() { printf "<domain type='qemu'>"; for _ in $(seq 1 100000); do printf '<a>'; done; }
+x_dupuuid() { printf "<domain type='qemu'><name>other</name><uuid>%s</uuid><memory>1024</memory><os><type>hvm</type></os></domain>" "$(vmhost domuuid waiter)"; }
+hostile "not well-formed" x_notwf
+hostile "entity bomb" x_bomb
+hostile "external entity" x_xxe
+hostile "name with /" x_name "a/b"
+hostile "name .." x_name ".."
+hostile "name with escape" x_name $'a\x1b[31mb'
+hostile "300-char name" x_name "$(head -c 300 /dev/zero | tr '\0' n)"
+hostile "unknown type" x_type
+hostile "overflowing memory" x_mem
+hostile "newline in a disk path" x_disk
+hostile "10 MB attribute" x_bigattr
+hostile "100k-deep nesting" x_deep
+hostile "duplicate uuid" x_dupuuid
+[ "$(ls "$root/etc/vmhost/qemu" | grep -cv autostart)" = 2 ] && ok "no definition written by hostile input" || bad "files: $(ls "$root/etc/vmhost/qemu")"
+rss=$(awk '/VmRSS/ {print $2}' "/proc/$(stack_pid vmhostd)/status")
+[ "$rss" -lt 65536 ] && ok "vmhostd memory bounded after hostile input (${rss} KiB)" || bad "vmhostd RSS ${rss} KiB"
+expect "daemon alive after hostile input" "ok" vmhost ping
 
 # Undefine and leftovers.
 expect "undefine" "has been undefined" vmhost undefine tiny
