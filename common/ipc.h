@@ -11,7 +11,7 @@ struct event_base;
 
 /* A frame: 4-byte big-endian length, then that many bytes of message. */
 #define IPC_MAX_FRAME		(16u * 1024 * 1024)
-#define IPC_MAX_FDS		16	/* descriptors riding on one frame */
+#define IPC_MAX_FDS		64	/* descriptors riding on one frame */
 #define IPC_MAX_OUTPUT		(64u * 1024 * 1024) /* unsent bytes per peer */
 
 struct ipc_peer {

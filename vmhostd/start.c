@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* vmhostd's start of a guest: run folder, sockets, log, QEMU argv, launch through secd. */
+/* vmhostd's start of a guest, step by step: run files, taps from netd, disks from stord, launch by secd. */
 #define LOG_MODULE "start"
 #include <errno.h>
 #include <fcntl.h>
@@ -10,25 +10,63 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "netd.pb-c.h"
 #include "secd.pb-c.h"
+#include "common/ipc.h"
 #include "common/log.h"
 #include "vmhostd/dispatch.h"
 #include "vmhostd/events.h"
 #include "vmhostd/lifecycle.h"
 #include "vmhostd/live.h"
+#include "vmhostd/networks.h"
 #include "vmhostd/qemu_argv.h"
 #include "vmhostd/runtime.h"
+#include "vmhostd/start.h"
 #include "vmhostd/vmhostd.h"
 
-/* Descriptor numbers inside the emulator. */
+/* Descriptor numbers inside the emulator; taps and disks follow FD_NEXT. */
 enum { FD_LOG_OUT = 1, FD_LOG_ERR = 2, FD_QMP = 3, FD_SERIAL = 4,
-	FD_SERIAL_LOG = 5 };
+	FD_SERIAL_LOG = 5, FD_NEXT = 6 };
 #define SERIAL_LOG_FDSET 1
 
-struct start_ctx {
-	struct vm_live *lv;
-	int fds[5];		/* qmp, serial, log (x3) as sent */
-};
+/* Every descriptor for the emulator, with its number there. */
+static int
+sc_add_fd(struct start_ctx *sc, int fd, int target)
+{
+	if (sc->nfds >= START_MAX_FDS) {
+		close(fd);
+		return -EMFILE;
+	}
+	sc->fds[sc->nfds] = fd;
+	sc->targets[sc->nfds++] = target;
+	return target;
+}
+
+static void
+sc_free(struct start_ctx *sc)
+{
+	for (size_t i = 0; i < sc->nfds; i++)
+		if (sc->fds[i] >= 0 && (i == 0 || sc->fds[i] != sc->fds[i - 1]))
+			close(sc->fds[i]);
+	free(sc->layers);
+	free(sc->disks);
+	free(sc);
+}
+
+/* Give up: undo what was made, answer the caller. */
+void
+start_fail(struct start_ctx *sc, int code, const char *msg)
+{
+	struct vm_live *lv = sc->lv;
+	struct vm *vm = lv->vm;
+
+	log_info("start of '%s' failed: %s", vm->def->name, msg);
+	runtime_remove(vm->uuid);
+	live_fail_pending(lv, code, msg);
+	vm->live = NULL;
+	live_free(lv);
+	sc_free(sc);
+}
 
 static int
 start_check(const struct vm *vm, char *err, size_t errlen)
@@ -43,13 +81,6 @@ start_check(const struct vm *vm, char *err, size_t errlen)
 		snprintf(err, errlen, "domain type 'kvm' needs /dev/kvm, which this host lacks (use type='qemu' for TCG)");
 		return -ENODEV;
 	}
-	for (size_t i = 0; i < d->ninterfaces; i++) {
-		if (d->interfaces[i].type != DOMAIN_NET_USER) {
-			snprintf(err, errlen, "interface %zu: only type 'user' interfaces can start yet (taps from vmhost-netd are not wired in)",
-			    i);
-			return -ENOTSUP;
-		}
-	}
 	return 0;
 }
 
@@ -62,20 +93,17 @@ launch_done(void *arg, const ProtobufCMessage *rep, int err, const char *msg,
 	const Vmhost__Secd__Reply *r = (const Vmhost__Secd__Reply *)rep;
 	struct vm *vm = lv->vm;
 
-	free(sc);
 	if (err || !r || r->result_case != VMHOST__SECD__REPLY__RESULT_LAUNCH ||
 	    nfds < 1) {
 		for (size_t i = 0; i < nfds; i++)
 			close(fds[i]);
-		live_fail_pending(lv, err ? -err : EIO,
+		start_fail(sc, err ? -err : EIO,
 		    msg ? msg : "vmhost-secd did not return the emulator");
-		runtime_remove(vm->uuid);
-		vm->live = NULL;
-		live_free(lv);
 		return;
 	}
 	for (size_t i = 1; i < nfds; i++)
 		close(fds[i]);
+	sc_free(sc);		/* QEMU holds its own copies now */
 	lv->pid = r->launch->pid;
 	lv->start_time = r->launch->start_time;
 	lv->pidfd = fds[0];
@@ -87,8 +115,10 @@ launch_done(void *arg, const ProtobufCMessage *rep, int err, const char *msg,
 }
 
 static int
-build_argv(struct vm *vm, char ***argv, char *err, size_t errlen)
+build_argv(struct start_ctx *sc, char ***argv, char *err, size_t errlen)
 {
+	static const int serial_fd = FD_SERIAL;
+	const struct domain_def *d = sc->lv->vm->def;
 	struct qemu_launch l = { 0 };
 
 	l.emulator = vmhostd.qemu_binary[0] ? vmhostd.qemu_binary : NULL;
@@ -97,69 +127,161 @@ build_argv(struct vm *vm, char ***argv, char *err, size_t errlen)
 	l.serial_log_fd = FD_SERIAL_LOG;
 	l.serial_log_fdset = SERIAL_LOG_FDSET;
 	l.always_no_shutdown = true;
-	{
-		static int serial_fd = FD_SERIAL;
-
-		l.serial_fds = &serial_fd;
-		l.nserial_fds = vm->def->nserials ? 1 : 0;
-		l.console_fds = &serial_fd;
-		l.nconsole_fds = vm->def->nserials ? 0 :
-		    (vm->def->nconsoles ? 1 : 0);
-	}
+	l.serial_fds = &serial_fd;
+	l.nserial_fds = d->nserials ? 1 : 0;
+	l.console_fds = &serial_fd;
+	l.nconsole_fds = d->nserials ? 0 : (d->nconsoles ? 1 : 0);
+	l.tap_fds = sc->tap_targets;
+	l.ntap_fds = d->ninterfaces;
+	l.disks = sc->disks;
+	l.ndisks = sc->disks ? d->ndisks : 0;
 	l.now = time(NULL);
-	return qemu_build_argv(vm->def, &l, argv, err, errlen);
+	return qemu_build_argv(d, &l, argv, err, errlen);
 }
 
-/* Ask secd to launch argv with our descriptors. */
-static int
-send_launch(struct start_ctx *sc, char **argv, char *err, size_t errlen)
+/* The last step: secd launches the emulator with every descriptor. */
+void
+start_launch(struct start_ctx *sc)
 {
 	Vmhost__Secd__Request req = VMHOST__SECD__REQUEST__INIT;
 	Vmhost__Secd__LaunchRequest lr;
-	int32_t targets[5] = { FD_QMP, FD_SERIAL, FD_LOG_OUT, FD_LOG_ERR,
-		FD_SERIAL_LOG };
 	struct vm *vm = sc->lv->vm;
+	char err[1024], **argv = NULL, *xml;
 	size_t argc = 0;
-	char *xml = domain_format(vm->def, 0);
+	int r;
 
+	if ((r = build_argv(sc, &argv, err, sizeof(err))) < 0) {
+		start_fail(sc, -r, err);
+		return;
+	}
 	while (argv[argc])
 		argc++;
+	xml = domain_format(vm->def, 0);
 	vmhost__secd__launch_request__init(&lr);
 	lr.uuid = vm->uuid;
 	lr.name = vm->def->name;
 	lr.domain_xml = xml ? xml : (char *)(uintptr_t)"";
 	lr.n_argv = argc;
 	lr.argv = argv;
-	lr.n_fd_targets = 5;
-	lr.fd_targets = targets;
+	lr.n_fd_targets = sc->nfds;
+	lr.fd_targets = sc->targets;
 	req.op_case = VMHOST__SECD__REQUEST__OP_LAUNCH;
 	req.launch = &lr;
-	rpc_client_call(vmhostd.helpers[HELPER_SECD], &req.base, sc->fds, 5,
-	    launch_done, sc);
+	rpc_client_call(vmhostd.helpers[HELPER_SECD], &req.base, sc->fds,
+	    sc->nfds, launch_done, sc);
 	free(xml);
-	(void)err;
-	(void)errlen;
-	return 0;
+	qemu_argv_free(argv);
 }
 
-/* Make the sockets and log; fds[] filled in order of the targets. */
-static int
-prepare_files(struct vm *vm, int fds[5], char *err, size_t errlen)
+/* ---- taps ---- */
+
+static void start_taps(struct start_ctx *sc);
+
+static void
+tap_done(void *arg, const ProtobufCMessage *rep, int err, const char *msg,
+    int *fds, size_t nfds)
 {
-	int r;
+	struct start_ctx *sc = arg;
+	const Vmhost__Netd__Reply *r = (const Vmhost__Netd__Reply *)rep;
+	int target;
+
+	if (err || !r || r->result_case != VMHOST__NETD__REPLY__RESULT_TAP ||
+	    nfds != 1) {
+		for (size_t i = 0; i < nfds; i++)
+			close(fds[i]);
+		start_fail(sc, err ? -err : EIO,
+		    msg ? msg : "vmhost-netd did not return a tap");
+		return;
+	}
+	target = sc_add_fd(sc, fds[0], FD_NEXT + (int)sc->nfds);
+	if (target < 0) {
+		start_fail(sc, EMFILE, "too many descriptors for one guest");
+		return;
+	}
+	sc->tap_targets[sc->next_if++] = target;
+	log_debug("'%s': tap %s", sc->lv->vm->def->name, r->tap->ifname);
+	start_taps(sc);
+}
+
+/* Which bridge interface i goes on; "" for an unattached ethernet tap. */
+static int
+tap_bridge(const struct domain_interface *ifc, char *br, size_t len,
+    char *err, size_t errlen)
+{
+	switch (ifc->type) {
+	case DOMAIN_NET_NETWORK:
+		return networks_bridge_for(ifc->network, br, len, err, errlen);
+	case DOMAIN_NET_BRIDGE:
+		snprintf(br, len, "%s", ifc->bridge ? ifc->bridge : "");
+		return 0;
+	default:
+		br[0] = '\0';
+		return 0;
+	}
+}
+
+/* Ask netd for the next interface's tap, or go on to the disks. */
+static void
+start_taps(struct start_ctx *sc)
+{
+	const struct domain_def *d = sc->lv->vm->def;
+	Vmhost__Netd__Request req = VMHOST__NETD__REQUEST__INIT;
+	Vmhost__Netd__TapRequest tr;
+	char br[64], mac[18], err[512];
+	const struct domain_interface *ifc;
+
+	while (sc->next_if < d->ninterfaces &&
+	    d->interfaces[sc->next_if].type == DOMAIN_NET_USER)
+		sc->tap_targets[sc->next_if++] = -1;
+	if (sc->next_if >= d->ninterfaces) {
+		start_disks(sc);
+		return;
+	}
+	ifc = &d->interfaces[sc->next_if];
+	if (tap_bridge(ifc, br, sizeof(br), err, sizeof(err)) < 0) {
+		start_fail(sc, EINVAL, err);
+		return;
+	}
+	domain_mac_format(ifc->mac, mac);
+	vmhost__netd__tap_request__init(&tr);
+	tr.bridge = br;
+	tr.mac = mac;
+	tr.owner = sc->lv->vm->uuid;
+	tr.mtu = ifc->mtu ? (uint32_t)strtoul(ifc->mtu, NULL, 10) : 0;
+	req.op_case = VMHOST__NETD__REQUEST__OP_TAP_CREATE;
+	req.tap_create = &tr;
+	rpc_client_call(vmhostd.helpers[HELPER_NETD], &req.base, NULL, 0,
+	    tap_done, sc);
+}
+
+/* ---- the run files ---- */
+
+static int
+prepare_files(struct start_ctx *sc, char *err, size_t errlen)
+{
+	struct vm *vm = sc->lv->vm;
+	int qmp = -1, serial = -1, logfd = -1, r;
 
 	if ((r = runtime_make(vm->uuid)) < 0 ||
-	    (fds[0] = runtime_listen(vm->uuid, "qmp.sock")) < 0 ||
-	    (fds[1] = runtime_listen(vm->uuid, "serial.sock")) < 0 ||
-	    (fds[2] = runtime_log_open(vm->def->name)) < 0) {
-		r = r < 0 ? r : fds[0] < 0 ? fds[0] : fds[1] < 0 ? fds[1] :
-		    fds[2];
+	    (r = qmp = runtime_listen(vm->uuid, "qmp.sock")) < 0 ||
+	    (r = serial = runtime_listen(vm->uuid, "serial.sock")) < 0 ||
+	    (r = logfd = runtime_log_open(vm->def->name)) < 0) {
+		if (qmp >= 0)
+			close(qmp);
+		if (serial >= 0)
+			close(serial);
 		snprintf(err, errlen, "cannot prepare the run files of '%s': %s",
 		    vm->def->name, strerror(-r));
 		return r;
 	}
-	fds[3] = fds[2];
-	fds[4] = fds[2];
+	sc_add_fd(sc, qmp, FD_QMP);
+	sc_add_fd(sc, serial, FD_SERIAL);
+	/* one log, three numbers: stdout, stderr, the serial logfile */
+	sc_add_fd(sc, logfd, FD_LOG_OUT);
+	sc->fds[sc->nfds] = logfd;
+	sc->targets[sc->nfds++] = FD_LOG_ERR;
+	sc->fds[sc->nfds] = logfd;
+	sc->targets[sc->nfds++] = FD_SERIAL_LOG;
 	return 0;
 }
 
@@ -167,36 +289,32 @@ void
 lifecycle_start(struct vm *vm, bool paused, struct rpc_call *call)
 {
 	struct start_ctx *sc = NULL;
-	char err[1024], **argv = NULL;
-	int fds[5] = { -1, -1, -1, -1, -1 }, r;
+	char err[1024];
+	int r;
 
-	if ((r = start_check(vm, err, sizeof(err))) < 0 ||
-	    (r = build_argv(vm, &argv, err, sizeof(err))) < 0 ||
-	    (r = prepare_files(vm, fds, err, sizeof(err))) < 0)
+	if ((r = start_check(vm, err, sizeof(err))) < 0)
 		goto fail;
+	if (vm->def->ninterfaces > START_MAX_IFS) {
+		snprintf(err, sizeof(err), "too many interfaces (limit %d)",
+		    START_MAX_IFS);
+		r = -E2BIG;
+		goto fail;
+	}
 	if (!(sc = calloc(1, sizeof(*sc))) || !(sc->lv = live_new(vm))) {
+		free(sc);
 		snprintf(err, sizeof(err), "out of memory");
 		r = -ENOMEM;
 		goto fail;
 	}
-	memcpy(sc->fds, fds, sizeof(fds));
 	sc->lv->pending = call;
 	sc->lv->start_paused = paused;
 	vm->live = sc->lv;
-	send_launch(sc, argv, err, sizeof(err));
-	for (int i = 0; i < 3; i++)
-		close(fds[i]);	/* QEMU has its own copies now */
-	qemu_argv_free(argv);
+	if ((r = prepare_files(sc, err, sizeof(err))) < 0) {
+		start_fail(sc, -r, err);
+		return;
+	}
+	start_taps(sc);
 	return;
 fail:
-	if (sc)
-		free(sc->lv);
-	free(sc);
-	for (int i = 0; i < 3; i++)
-		if (fds[i] >= 0)
-			close(fds[i]);
-	if (fds[0] >= 0 || fds[1] >= 0)
-		runtime_remove(vm->uuid);
-	qemu_argv_free(argv);
 	rpc_reply_error(call, -r, "%s", err);
 }
