@@ -25,14 +25,16 @@ for d in etc/libvirt run/libvirt var/lib/libvirt var/log/libvirt var/cache/libvi
 done
 # no autostarted default network in the comparison namespace
 rm -f /etc/libvirt/qemu/networks/autostart/*.xml
-virtlogd -d
-libvirtd -d
+stop_libvirt() {
+  kill -TERM "$(cat "$LV_SCRATCH/libvirtd.pid" 2>/dev/null)" \
+    "$(cat "$LV_SCRATCH/virtlogd.pid" 2>/dev/null)" 2>/dev/null || true
+  sleep 0.5
+  pkill -KILL -f 'qemu-system.*libvirt' 2>/dev/null || true
+}
+trap stop_libvirt EXIT
+virtlogd -d -p "$LV_SCRATCH/virtlogd.pid"
+libvirtd -d -p "$LV_SCRATCH/libvirtd.pid"
 export LIBVIRT_DEFAULT_URI='qemu:///system'
 for _ in $(seq 1 400); do virsh -q version >/dev/null 2>&1 && break; sleep 0.05; done
 "$@"
-rc=$?
-pkill -TERM -x libvirtd || true; pkill -TERM -x virtlogd || true
-sleep 0.5
-pkill -KILL -f 'qemu-system.*libvirt' 2>/dev/null || true
-exit $rc
 INNER

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -135,6 +136,14 @@ live_stopped(struct vm_live *lv)
 
 	log_info("guest '%s' (pid %d) stopped: %s", vm->def->name, lv->pid,
 	    reason);
+	if (lv->shutdown_us) {
+		struct timeval tv;
+
+		gettimeofday(&tv, NULL);
+		log_info("guest '%s': poweroff seen as shut off after %.1f ms",
+		    vm->def->name, (double)((int64_t)tv.tv_sec * 1000000 +
+		    tv.tv_usec - lv->shutdown_us) / 1000.0);
+	}
 	if (lv->phase == LIVE_STARTING) {
 		runtime_log_tail(vm->def->name, tail, sizeof(tail));
 		snprintf(msg, sizeof(msg), "QEMU exited while starting '%s'%s%s",
@@ -251,8 +260,6 @@ qmp_event(void *arg, const char *name, struct json *data, int64_t sec,
 	struct vm_live *lv = arg;
 	struct vm *vm = lv->vm;
 
-	(void)sec;
-	(void)usec;
 	log_debug("'%s': QMP event %s", vm->def->name, name);
 	if (strcmp(name, "SHUTDOWN") == 0) {
 		const char *reason = json_str(json_get(data, "reason"));
@@ -265,6 +272,7 @@ qmp_event(void *arg, const char *name, struct json *data, int64_t sec,
 			return;
 		}
 		lv->guest_shutdown = 1;
+		lv->shutdown_us = sec * 1000000 + usec;
 		if (reason && strcmp(reason, "guest-panic") == 0)
 			lv->stop_reason = "crashed";
 		vm_set_state(vm, VM_SHUTDOWN, "user");

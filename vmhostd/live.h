@@ -29,6 +29,7 @@ struct vm_live {
 	const char *stop_reason;	/* "destroyed", ...; NULL: decided at exit */
 	int guest_shutdown;		/* QMP said SHUTDOWN */
 	int start_paused;
+	int64_t shutdown_us;		/* QEMU's SHUTDOWN event time (µs since the epoch) */
 	int fake_reboot;		/* reboot: powerdown, then reset instead of quit */
 };
 
