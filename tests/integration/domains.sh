@@ -176,6 +176,38 @@ rss=$(awk '/VmRSS/ {print $2}' "/proc/$(stack_pid vmhostd)/status")
 [ "$rss" -lt 65536 ] && ok "vmhostd memory bounded after hostile input (${rss} KiB)" || bad "vmhostd RSS ${rss} KiB"
 expect "daemon alive after hostile input" "ok" vmhost ping
 
+# The libvirt conformance corpus through the daemon: accepted, or refused naming
+# what is unsupported; accepted ones round-trip define -> dumpxml -> define.
+corpus=${VMHOST_DOMAIN_CORPUS:-}
+if [ -d "$corpus" ]; then
+  acc=0; ref=0; rt_bad=0; unnamed=0
+  for f in "$corpus"/*.xml; do
+    out=$(vmhost define "$f" 2>&1)
+    if [[ "$out" == "Domain '"*"' defined from "* ]]; then
+      name=$(sed -n "s/^Domain '\(.*\)' defined from .*/\1/p" <<<"$out")
+      vmhost dumpxml --inactive "$name" >"$root/rt1.xml"
+      vmhost define "$root/rt1.xml" >/dev/null 2>&1 && vmhost dumpxml --inactive "$name" >"$root/rt2.xml"
+      cmp -s "$root/rt1.xml" "$root/rt2.xml" || rt_bad=$((rt_bad + 1))
+      vmhost undefine "$name" >/dev/null
+      acc=$((acc + 1))
+    else
+      ref=$((ref + 1))
+      [[ "$out" == *"'"*"'"* ]] || { unnamed=$((unnamed + 1)); echo "  refusal without a name: $(basename "$f"): $out"; }
+    fi
+  done
+  ok "conformance corpus through the daemon: $acc accepted, $ref refused"
+  [ "$rt_bad" = 0 ] && ok "every accepted definition round-trips" || bad "$rt_bad definitions changed on round trip"
+  [ "$unnamed" -le 2 ] && ok "refusals name what they refuse ($unnamed without a quoted name)" || bad "$unnamed refusals name nothing"
+  vmhost ping >/dev/null && ok "daemon alive after the corpus" || bad "daemon died on the corpus"
+fi
+
+# type='kvm' where the emulator cannot use KVM: a clear error, nothing left.
+sed -e "s/type='qemu'/type='kvm'/" -e "s/<name>waiter</<name>kvmguest</" "$root/waiter.xml" >"$root/kvm.xml"
+vmhost define "$root/kvm.xml" >/dev/null
+out=$(timeout 60 vmhost start kvmguest 2>&1)
+if [[ "$out" == error:*[Kk][Vv][Mm]* ]]; then ok "type kvm without usable KVM: $out"; else bad "kvm start: $out"; fi
+vmhost destroy kvmguest >/dev/null 2>&1; vmhost undefine kvmguest >/dev/null
+
 # Undefine and leftovers.
 expect "undefine" "has been undefined" vmhost undefine tiny
 expect "undefined: gone" "error:" vmhost dominfo tiny
