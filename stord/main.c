@@ -5,7 +5,15 @@
 
 #include "stord.pb-c.h"
 #include "common/helperd.h"
+#include "common/fileio.h"
 #include "common/log.h"
+#include "common/paths.h"
+#include "common/priv.h"
+#include "stord/disks.h"
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 static const int stord_caps[] = { CAP_CHOWN, CAP_FOWNER, CAP_DAC_READ_SEARCH };
 
@@ -29,7 +37,82 @@ stord_handle_ping(struct rpc_call *call, const void *req)
 	rpc_reply_ok(call);
 }
 
+static void
+stord_handle_prepare_disks(struct rpc_call *call, const void *req)
+{
+	const Vmhost__Stord__PrepareDisksRequest *r =
+	    ((const Vmhost__Stord__Request *)req)->prepare_disks;
+	Vmhost__Stord__Reply rep = VMHOST__STORD__REPLY__INIT;
+	Vmhost__Stord__PrepareDisksReply pr;
+	Vmhost__Stord__PreparedDisk pd[DISKS_MAX], *pdp[DISKS_MAX];
+	Vmhost__Stord__PreparedLayer pl[DISKS_MAX_FDS], *plp[DISKS_MAX_FDS];
+	struct disks_result *res = calloc(1, sizeof(*res));
+	char err[1024];
+	int rc;
+
+	if (!res) {
+		rpc_reply_error(call, ENOMEM, "out of memory");
+		return;
+	}
+	if ((rc = disks_prepare(r->domain_xml, res, err, sizeof(err))) < 0) {
+		rpc_reply_error(call, -rc, "%s", err);
+		free(res);
+		return;
+	}
+	for (size_t i = 0; i < res->nfds; i++) {
+		vmhost__stord__prepared_layer__init(&pl[i]);
+		pl[i].path = res->layers[i].path;
+		pl[i].format = (char *)(uintptr_t)(res->layers[i].qcow2 ?
+		    "qcow2" : "raw");
+		pl[i].writable = res->layers[i].writable;
+		plp[i] = &pl[i];
+	}
+	for (size_t i = 0; i < res->ndisks; i++) {
+		vmhost__stord__prepared_disk__init(&pd[i]);
+		pd[i].target = res->disks[i].target;
+		pd[i].n_layers = res->disks[i].nlayers;
+		pd[i].layers = &plp[res->disks[i].first];
+		pdp[i] = &pd[i];
+	}
+	vmhost__stord__prepare_disks_reply__init(&pr);
+	pr.n_disks = res->ndisks;
+	pr.disks = pdp;
+	rep.result_case = VMHOST__STORD__REPLY__RESULT_PREPARE_DISKS;
+	rep.prepare_disks = &pr;
+	rpc_reply(call, &rep.base, res->fds, res->nfds);
+	disks_result_clear(res);
+	free(res);
+}
+
+static void
+stord_handle_release_disks(struct rpc_call *call, const void *req)
+{
+	(void)req;
+	rpc_reply_ok(call);	/* descriptors need no undoing */
+}
+
+/* The image pool, owned by vmhost-stor. */
+static int
+stord_before_drop(struct event_base *base, struct daemon_opts *o)
+{
+	char path[4096];
+	uid_t uid;
+	gid_t gid;
+
+	(void)base;
+	(void)o;
+	if (priv_lookup_user("vmhost-stor", &uid, &gid) < 0 ||
+	    path_build(path, sizeof(path), "%s/images", VMHOST_LIB_DIR) < 0)
+		return -ENOENT;
+	return dir_ensure(path, 0711, getuid() == 0 ? uid : (uid_t)-1,
+	    getuid() == 0 ? gid : (gid_t)-1);
+}
+
 static const struct rpc_handler stord_handlers[] = {
+	{ VMHOST__STORD__REQUEST__OP_PREPARE_DISKS, "prepare-disks",
+	  stord_handle_prepare_disks, 0 },
+	{ VMHOST__STORD__REQUEST__OP_RELEASE_DISKS, "release-disks",
+	  stord_handle_release_disks, 0 },
 	{ VMHOST__STORD__REQUEST__OP_STATUS, "status", stord_handle_status, 0 },
 	{ VMHOST__STORD__REQUEST__OP_PING, "ping", stord_handle_ping, 0 },
 };
@@ -51,6 +134,7 @@ main(int argc, char **argv)
 		.ncaps = sizeof(stord_caps) / sizeof(stord_caps[0]),
 		.inheritable = 0,
 		.svc = &stord_service,
+		.before_drop = stord_before_drop,
 	};
 
 	return helperd_main(argc, argv, &h);

@@ -30,7 +30,7 @@ enum { FD_LOG_OUT = 1, FD_LOG_ERR = 2, FD_QMP = 3, FD_SERIAL = 4,
 #define SERIAL_LOG_FDSET 1
 
 /* Every descriptor for the emulator, with its number there. */
-static int
+int
 sc_add_fd(struct start_ctx *sc, int fd, int target)
 {
 	if (sc->nfds >= START_MAX_FDS) {

@@ -24,6 +24,10 @@ struct start_ctx {
 	struct qemu_disk_layer *layers;
 };
 
+/* Disk layers are numbered from here in the emulator (after taps). */
+#define FD_DISKS_BASE 40
+
+int sc_add_fd(struct start_ctx *sc, int fd, int target);
 void start_fail(struct start_ctx *sc, int code, const char *msg);
 void start_disks(struct start_ctx *sc);
 void start_launch(struct start_ctx *sc);
