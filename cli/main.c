@@ -16,6 +16,7 @@ static const struct {
 	{ cli_host_verbs, &cli_host_nverbs, "Host and daemons" },
 	{ cli_domain_verbs, &cli_domain_nverbs, "Domains" },
 	{ cli_network_verbs, &cli_network_nverbs, "Networks" },
+	{ cli_storage_verbs, &cli_storage_nverbs, "Storage" },
 };
 
 static const struct cli_verb *

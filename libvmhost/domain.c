@@ -418,3 +418,15 @@ vmhost_events_free(struct vmhost_event *evs)
 {
 	free(evs);
 }
+
+char *
+vmhost_migrate_disks(vmhost_conn *c, const char *domain, unsigned flags)
+{
+	Vmhost__MigrateDisksRequest r;
+
+	vmhost__migrate_disks_request__init(&r);
+	r.domain = (char *)(uintptr_t)(domain ? domain : "");
+	r.dry_run = !!(flags & VMHOST_MIGRATE_DRY_RUN);
+	r.allow_backing = !!(flags & VMHOST_MIGRATE_ALLOW_BACKING);
+	return call_text(c, VMHOST__REQUEST__OP_MIGRATE_DISKS, &r);
+}

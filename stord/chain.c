@@ -125,6 +125,9 @@ chain_locate(struct walk *w, const char *base, const char *name,
 	if (!realpath(path, real))
 		return chain_fail(w, -errno, what, path,
 		    errno == ENOENT ? "does not exist" : "cannot be resolved");
+	if (w->opts->forbidden && w->opts->forbidden(real))
+		return chain_fail(w, -EPERM, what, real,
+		    "is a system file and is never used for a guest");
 	if (!chain_is_allowed(w, real) && !w->opts->allow_outside)
 		return chain_fail(w, -EPERM, what, real,
 		    "lies outside the allowed folders");

@@ -17,6 +17,9 @@ struct chain_opts {
 	unsigned max_depth;	/* most layers, top included; 0: default */
 	const char *const *allowed;	/* configured folders (pools, config) */
 	size_t n_allowed;
+	/* Files refused even with allow_outside (system files), checked on
+	 * the canonical path before anything is opened; NULL: none. */
+	int (*forbidden)(const char *real);
 };
 
 struct chain_layer {

@@ -66,6 +66,7 @@ prepare_one(const struct domain_disk *k, const char *pool,
 	o.top_writable = !k->readonly && k->device != DOMAIN_DISK_CDROM;
 	o.allowed = allowed;
 	o.n_allowed = 1;
+	o.forbidden = disks_system_path;
 	if ((r = chain_resolve(k->source, &o, &c, err, errlen)) < 0)
 		return r;
 	if (res->nfds + c.n > DISKS_MAX_FDS) {
@@ -128,4 +129,44 @@ disks_result_clear(struct disks_result *res)
 		if (res->fds[i] >= 0)
 			close(res->fds[i]);
 	memset(res, 0, sizeof(*res));
+}
+
+int
+disks_probe(const char *path, bool allow_backing, const char **format,
+    char *backing, size_t blen, char *err, size_t errlen)
+{
+	char pool[4096];
+	const char *allowed[] = { pool };
+	struct chain_opts o = { 0 };
+	struct chain c = { 0 };
+	int r;
+
+	*format = "";
+	backing[0] = '\0';
+	if (disks_system_path(path)) {
+		snprintf(err, errlen, "a system file");
+		return -EPERM;
+	}
+	if (path_build(pool, sizeof(pool), "%s/images", VMHOST_LIB_DIR) < 0)
+		return -ENAMETOOLONG;
+	o.allow_probe = true;	/* asked for explicitly, never a default */
+	o.allow_outside = allow_backing;
+	o.allowed = allowed;
+	o.n_allowed = 1;
+	o.forbidden = disks_system_path;
+	if ((r = chain_resolve(path, &o, &c, err, errlen)) < 0)
+		return r;
+	*format = probe_qemu_format_name(&c.layers[0].info);
+	if (c.n > 1)
+		snprintf(backing, blen, "%s", c.layers[1].path);
+	if (!probe_format_supported(c.layers[0].format)) {
+		snprintf(err, errlen, "format '%s' is not one a disk may be declared as",
+		    probe_format_name(c.layers[0].format));
+		r = -EINVAL;
+	} else if (c.layers[0].info.n_reasons) {
+		snprintf(err, errlen, "%s", c.layers[0].info.reasons[0]);
+		r = -EINVAL;
+	}
+	chain_free(&c);
+	return r;
 }

@@ -35,5 +35,9 @@ int disks_system_path(const char *path);
 int disks_prepare(const char *xml, struct disks_result *res, char *err,
     size_t errlen);
 void disks_result_clear(struct disks_result *res);
+/* Probe an undeclared image for migrate-disks: its format (qemu's name)
+ * and backing file, or -errno with the reason it cannot be declared. */
+int disks_probe(const char *path, bool allow_backing, const char **format,
+    char *backing, size_t blen, char *err, size_t errlen);
 
 #endif

@@ -91,6 +91,27 @@ stord_handle_release_disks(struct rpc_call *call, const void *req)
 	rpc_reply_ok(call);	/* descriptors need no undoing */
 }
 
+static void
+stord_handle_probe(struct rpc_call *call, const void *req)
+{
+	const Vmhost__Stord__ProbeRequest *r =
+	    ((const Vmhost__Stord__Request *)req)->probe;
+	Vmhost__Stord__Reply rep = VMHOST__STORD__REPLY__INIT;
+	Vmhost__Stord__ProbeReply pr;
+	char err[1024] = "", backing[1100] = "";
+	const char *fmt = "";
+
+	vmhost__stord__probe_reply__init(&pr);
+	if (disks_probe(r->path, r->allow_backing, &fmt, backing,
+	    sizeof(backing), err, sizeof(err)) < 0)
+		pr.reason = err;
+	pr.format = (char *)(uintptr_t)fmt;
+	pr.backing = backing;
+	rep.result_case = VMHOST__STORD__REPLY__RESULT_PROBE;
+	rep.probe = &pr;
+	rpc_reply(call, &rep.base, NULL, 0);
+}
+
 /* The image pool, owned by vmhost-stor. */
 static int
 stord_before_drop(struct event_base *base, struct daemon_opts *o)
@@ -113,6 +134,7 @@ static const struct rpc_handler stord_handlers[] = {
 	  stord_handle_prepare_disks, 0 },
 	{ VMHOST__STORD__REQUEST__OP_RELEASE_DISKS, "release-disks",
 	  stord_handle_release_disks, 0 },
+	{ VMHOST__STORD__REQUEST__OP_PROBE, "probe", stord_handle_probe, 0 },
 	{ VMHOST__STORD__REQUEST__OP_STATUS, "status", stord_handle_status, 0 },
 	{ VMHOST__STORD__REQUEST__OP_PING, "ping", stord_handle_ping, 0 },
 };

@@ -146,6 +146,7 @@ static const struct rpc_handler vmhostd_handlers[] = {
 	D(DOMAIN_RESUME, "domain.resume", domain_resume, 0),
 	D(DOMAIN_CONSOLE, "domain.console", domain_console, 0),
 	D(EVENT_WAIT, "domain.events", event_wait, RPC_READONLY),
+	D(MIGRATE_DISKS, "domain.migrate-disks", migrate_disks, 0),
 	D(NETWORK_DEFINE, "network.define", network_define, 0),
 	D(NETWORK_UNDEFINE, "network.undefine", network_undefine, 0),
 	D(NETWORK_START, "network.start", network_start, 0),

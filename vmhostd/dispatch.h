@@ -30,6 +30,7 @@ HANDLER(domain_suspend);
 HANDLER(domain_resume);
 HANDLER(domain_console);
 HANDLER(event_wait);
+HANDLER(migrate_disks);
 #undef HANDLER
 
 #endif

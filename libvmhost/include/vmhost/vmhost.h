@@ -192,6 +192,16 @@ VMHOST_API int vmhost_events_wait(vmhost_conn *c, uint64_t after,
     size_t *n, uint64_t *last);
 VMHOST_API void vmhost_events_free(struct vmhost_event *evs);
 
+enum vmhost_migrate_flags {
+	VMHOST_MIGRATE_DRY_RUN = 1 << 0,	/* report, change nothing */
+	VMHOST_MIGRATE_ALLOW_BACKING = 1 << 1,	/* follow files outside the pools */
+};
+/* Declare the format of every disk that has none (probed by stord), for
+ * one domain or (domain NULL) all. Returns the report, one line per disk
+ * (free() it), or NULL on error. */
+VMHOST_API char *vmhost_migrate_disks(vmhost_conn *c, const char *domain,
+    unsigned flags);
+
 /* The library's own version. */
 VMHOST_API const char *vmhost_client_version(void);
 
