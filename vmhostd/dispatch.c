@@ -9,6 +9,7 @@
 #include "vmhost.pb-c.h"
 #include "common/daemon.h"
 #include "common/log.h"
+#include "vmhostd/capabilities.h"
 #include "vmhostd/dispatch.h"
 #include "vmhostd/dispatch_network.h"
 #include "vmhostd/vmhostd.h"
@@ -157,6 +158,11 @@ static const struct rpc_handler vmhostd_handlers[] = {
 	D(NETWORK_XML, "network.read", network_xml, RPC_READONLY),
 	D(NETWORK_LEASES, "network.read", network_leases, RPC_READONLY),
 	D(NETWORK_UPDATE, "network.update", network_update, 0),
+	D(CAPABILITIES, "connect.capabilities", capabilities, RPC_READONLY),
+	D(DOMCAPABILITIES, "connect.capabilities", domcapabilities,
+	  RPC_READONLY),
+	D(CPU_COMPARE, "connect.cpu-compare", cpu_compare, RPC_READONLY),
+	D(CPU_BASELINE, "connect.cpu-baseline", cpu_baseline, RPC_READONLY),
 #undef D
 };
 

@@ -8,6 +8,7 @@
 
 #include "vmhost.pb-c.h"
 #include "common/log.h"
+#include "vmhostd/capabilities.h"
 #include "vmhostd/dispatch.h"
 #include "vmhostd/domains.h"
 #include "vmhostd/events.h"
@@ -86,6 +87,11 @@ vmhostd_handle_domain_define(struct rpc_call *call, const void *req)
 	int isnew, rc;
 
 	isnew = 1;
+	if (r->validate && (rc = caps_check_domain_xml(r->xml, strlen(r->xml),
+	    err, sizeof(err))) < 0) {
+		rpc_reply_error(call, -rc, "%s", err);
+		return;
+	}
 	rc = domains_define(r->xml, strlen(r->xml), &vm, err, sizeof(err));
 	if (rc < 0) {
 		rpc_reply_error(call, -rc, "%s", err);

@@ -11,6 +11,7 @@
 #include "common/fileio.h"
 #include "common/log.h"
 #include "common/paths.h"
+#include "vmhostd/capabilities.h"
 #include "vmhostd/domains.h"
 #include "vmhostd/events.h"
 #include "vmhostd/lifecycle.h"
@@ -113,9 +114,11 @@ main(int argc, char **argv)
 	if (helpers_start(vmhostd.base) < 0)
 		log_fatal("cannot set up the helper connections");
 	emulator_probe(vmhostd.base);
+	caps_init(vmhostd.base);
 	log_info("vmhostd %s ready", VMHOST_VERSION);
 	daemon_run(vmhostd.base);
 	helpers_stop();
+	caps_free();
 	rpc_server_free(vmhostd.srv_rw);
 	rpc_server_free(vmhostd.srv_ro);
 	event_base_free(vmhostd.base);

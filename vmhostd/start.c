@@ -14,6 +14,7 @@
 #include "secd.pb-c.h"
 #include "common/ipc.h"
 #include "common/log.h"
+#include "vmhostd/capabilities.h"
 #include "vmhostd/dispatch.h"
 #include "vmhostd/events.h"
 #include "vmhostd/lifecycle.h"
@@ -81,7 +82,7 @@ start_check(const struct vm *vm, char *err, size_t errlen)
 		snprintf(err, errlen, "domain type 'kvm' needs /dev/kvm, which this host lacks (use type='qemu' for TCG)");
 		return -ENODEV;
 	}
-	return 0;
+	return caps_check_domain(d, err, errlen);
 }
 
 static void
