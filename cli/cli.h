@@ -45,6 +45,8 @@ extern const unsigned cli_domain_nverbs;
  */
 int cli_console_run(int fd, unsigned long timeout_s, int read_only);
 
+extern const struct cli_verb cli_cpu_verbs[];
+extern const unsigned cli_cpu_nverbs;
 extern const struct cli_verb cli_storage_verbs[];
 extern const unsigned cli_storage_nverbs;
 extern const struct cli_verb cli_network_verbs[];

@@ -17,6 +17,7 @@ static const struct {
 	{ cli_domain_verbs, &cli_domain_nverbs, "Domains" },
 	{ cli_network_verbs, &cli_network_nverbs, "Networks" },
 	{ cli_storage_verbs, &cli_storage_nverbs, "Storage" },
+	{ cli_cpu_verbs, &cli_cpu_nverbs, "Host capabilities and CPUs" },
 };
 
 static const struct cli_verb *

@@ -202,6 +202,31 @@ enum vmhost_migrate_flags {
 VMHOST_API char *vmhost_migrate_disks(vmhost_conn *c, const char *domain,
     unsigned flags);
 
+/*
+ * Host capabilities and CPUs (virsh capabilities, domcapabilities,
+ * cpu-compare, cpu-baseline). The XML calls return malloc'd text (free()
+ * it) or NULL; virttype "kvm"/"qemu" or NULL for the best the host offers,
+ * arch and machine NULL for the defaults.
+ */
+VMHOST_API char *vmhost_capabilities(vmhost_conn *c);
+VMHOST_API char *vmhost_domcapabilities(vmhost_conn *c, const char *virttype,
+    const char *arch, const char *machine);
+enum vmhost_cpu_compare_result_kind {
+	VMHOST_CPU_INCOMPATIBLE = 0,
+	VMHOST_CPU_IDENTICAL = 1,
+	VMHOST_CPU_SUPERSET = 2,	/* the host offers more */
+};
+struct vmhost_cpu_compare_result {
+	int result;		/* enum vmhost_cpu_compare_result_kind */
+	char message[2048];	/* why incompatible, or "" */
+	char hint[2048];	/* how to fix it, or "" */
+};
+/* The host CPU against the (first) <cpu> element in xml; 0 or -1. */
+VMHOST_API int vmhost_cpu_compare(vmhost_conn *c, const char *xml,
+    struct vmhost_cpu_compare_result *out);
+/* The baseline <cpu> of the <cpu> elements in xml (host descriptions). */
+VMHOST_API char *vmhost_cpu_baseline(vmhost_conn *c, const char *xml);
+
 /* The library's own version. */
 VMHOST_API const char *vmhost_client_version(void);
 
