@@ -116,8 +116,8 @@ caps_init(struct event_base *base)
 		dir = VMHOST_DATADIR;
 	snprintf(path, sizeof(path), "%s/cpu_map", dir);
 	if (cpu_map_load(path, &caps.map, err, sizeof(err)) < 0) {
-		log_warn("no CPU map (%s): guest CPUs are not checked",
-		    str_escape(esc, sizeof(esc), err));
+		log_warn("no CPU map in '%s' (%s): guest CPUs are not checked",
+		    str_escape(esc, sizeof(esc), path), err);
 		caps.map = NULL;
 	} else if (cpu_host_detect(caps.map, &caps.host, err,
 	    sizeof(err)) < 0) {
