@@ -22,6 +22,13 @@ static const char *const system_dirs[] = {
 	"/var/lib/vmhost/dnsmasq",
 };
 
+#define DISKS_ALLOWED_MAX 32
+
+/* The pool folder (first) and the folders of stord.conf's allowed_dirs. */
+static char allowed_dirs[DISKS_ALLOWED_MAX][PATH_MAX];
+static const char *allowed[DISKS_ALLOWED_MAX];
+static size_t n_allowed;
+
 static int
 under(const char *path, const char *dir)
 {
@@ -47,10 +54,68 @@ disks_system_path(const char *path)
 }
 
 static int
-prepare_one(const struct domain_disk *k, const char *pool,
-    struct disks_result *res, char *err, size_t errlen)
+allowed_add(const char *d, char *err, size_t errlen)
 {
-	const char *allowed[] = { pool };
+	if (n_allowed >= DISKS_ALLOWED_MAX) {
+		snprintf(err, errlen, "allowed_dirs: more than %d folders",
+		    DISKS_ALLOWED_MAX - 1);
+		return -E2BIG;
+	}
+	if (!realpath(d, allowed_dirs[n_allowed]))
+		snprintf(allowed_dirs[n_allowed], PATH_MAX, "%s", d);
+	allowed[n_allowed] = allowed_dirs[n_allowed];
+	n_allowed++;
+	return 0;
+}
+
+int
+disks_set_allowed(const char *pool, char *const *dirs, char *err,
+    size_t errlen)
+{
+	int r;
+
+	n_allowed = 0;
+	if ((r = allowed_add(pool, err, errlen)) < 0)
+		return r;
+	for (size_t i = 0; dirs && dirs[i]; i++) {
+		if (dirs[i][0] != '/' || strcmp(dirs[i], "/") == 0 ||
+		    disks_system_path(dirs[i])) {
+			snprintf(err, errlen, "allowed_dirs: '%s' is not an absolute folder outside the system folders",
+			    dirs[i]);
+			return -EINVAL;
+		}
+		if ((r = allowed_add(dirs[i], err, errlen)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+int
+disks_allowed_path(const char *real)
+{
+	for (size_t i = 0; i < n_allowed; i++)
+		if (under(real, allowed[i]))
+			return 1;
+	return 0;
+}
+
+/* stord has CAP_DAC_READ_SEARCH but not CAP_DAC_OVERRIDE: it reads any
+ * image, but opens read-write only images it may write to. */
+static void
+explain_access(const struct domain_disk *k, int r, char *err, size_t errlen)
+{
+	char why[768];
+
+	if (r != -EACCES && r != -EPERM && r != -EROFS)
+		return;
+	snprintf(why, sizeof(why), "%s", err);
+	snprintf(err, errlen, "disk '%s': %s: not writable by vmhost-stor (give the image to vmhost-stor, or to a group it is in with write access, or mark the disk <readonly/>)",
+	    k->target_dev, why);
+}
+
+static int
+prepare_one(const struct domain_disk *k, struct disks_result *res, char *err, size_t errlen)
+{
 	struct chain_opts o = { 0 };
 	struct chain c = { 0 };
 	struct disks_prepared *d = &res->disks[res->ndisks];
@@ -65,10 +130,13 @@ prepare_one(const struct domain_disk *k, const char *pool,
 	o.top_format = k->driver.format == DOMAIN_FMT_QCOW2 ? "qcow2" : "raw";
 	o.top_writable = !k->readonly && k->device != DOMAIN_DISK_CDROM;
 	o.allowed = allowed;
-	o.n_allowed = 1;
+	o.n_allowed = n_allowed;
 	o.forbidden = disks_system_path;
-	if ((r = chain_resolve(k->source, &o, &c, err, errlen)) < 0)
+	if ((r = chain_resolve(k->source, &o, &c, err, errlen)) < 0) {
+		if (o.top_writable)
+			explain_access(k, r, err, errlen);
 		return r;
+	}
 	if (res->nfds + c.n > DISKS_MAX_FDS) {
 		chain_free(&c);
 		snprintf(err, errlen, "too many image layers for one guest");
@@ -96,16 +164,15 @@ disks_prepare(const char *xml, struct disks_result *res, char *err,
     size_t errlen)
 {
 	struct domain_def *d = NULL;
-	char pool[4096];
 	int r;
 
 	memset(res, 0, sizeof(*res));
+	if (!n_allowed) {
+		snprintf(err, errlen, "no pool folder configured");
+		return -EINVAL;
+	}
 	if ((r = domain_parse(xml, strlen(xml), &d, err, errlen)) < 0)
 		return r;
-	if (path_build(pool, sizeof(pool), "%s/images", VMHOST_LIB_DIR) < 0) {
-		domain_def_free(d);
-		return -ENAMETOOLONG;
-	}
 	for (size_t i = 0; i < d->ndisks && r == 0; i++) {
 		if (!d->disks[i].source)
 			continue;	/* an empty cdrom */
@@ -114,7 +181,7 @@ disks_prepare(const char *xml, struct disks_result *res, char *err,
 			r = -E2BIG;
 			break;
 		}
-		r = prepare_one(&d->disks[i], pool, res, err, errlen);
+		r = prepare_one(&d->disks[i], res, err, errlen);
 	}
 	domain_def_free(d);
 	if (r < 0)
@@ -135,8 +202,6 @@ int
 disks_probe(const char *path, bool allow_backing, const char **format,
     char *backing, size_t blen, char *err, size_t errlen)
 {
-	char pool[4096];
-	const char *allowed[] = { pool };
 	struct chain_opts o = { 0 };
 	struct chain c = { 0 };
 	int r;
@@ -147,12 +212,10 @@ disks_probe(const char *path, bool allow_backing, const char **format,
 		snprintf(err, errlen, "a system file");
 		return -EPERM;
 	}
-	if (path_build(pool, sizeof(pool), "%s/images", VMHOST_LIB_DIR) < 0)
-		return -ENAMETOOLONG;
 	o.allow_probe = true;	/* asked for explicitly, never a default */
 	o.allow_outside = allow_backing;
 	o.allowed = allowed;
-	o.n_allowed = 1;
+	o.n_allowed = n_allowed;
 	o.forbidden = disks_system_path;
 	if ((r = chain_resolve(path, &o, &c, err, errlen)) < 0)
 		return r;

@@ -29,6 +29,12 @@ struct disks_result {
 	size_t nfds;
 };
 
+/* The folders images may come from: the pool, then stord.conf's
+ * allowed_dirs (NULL-terminated; system folders refused). */
+int disks_set_allowed(const char *pool, char *const *dirs, char *err,
+    size_t errlen);
+/* 1 when the canonical @real lies in one of those folders. */
+int disks_allowed_path(const char *real);
 /* 1 when path is (or resolves into) a system folder. */
 int disks_system_path(const char *path);
 /* Open every disk of the definition: 0, or -errno with a one-line reason. */

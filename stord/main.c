@@ -10,7 +10,10 @@
 #include "common/paths.h"
 #include "common/priv.h"
 #include "stord/disks.h"
+#include "stord/owner.h"
+#include "stord/service.h"
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -112,21 +115,64 @@ stord_handle_probe(struct rpc_call *call, const void *req)
 	rpc_reply(call, &rep.base, NULL, 0);
 }
 
-/* The image pool, owned by vmhost-stor. */
+/* The image pool and the state folder, owned by vmhost-stor; the
+ * configuration, read while root. */
 static int
 stord_before_drop(struct event_base *base, struct daemon_opts *o)
 {
-	char path[4096];
+	char path[4096], err[1024];
 	uid_t uid;
 	gid_t gid;
+	int root = getuid() == 0, r;
+
+	(void)base;
+	if (priv_lookup_user(VMHOST_STOR_USER, &uid, &gid) < 0)
+		return -ENOENT;
+	if ((r = stord_config_load(o->config, err, sizeof(err))) < 0) {
+		log_error("%s", err);
+		return r;
+	}
+	if ((r = dir_ensure(stord_pool_dir(), 0711, root ? uid : (uid_t)-1,
+	    root ? gid : (gid_t)-1)) < 0 ||
+	    path_build(path, sizeof(path), "%s", STORD_STATE_DIR) < 0 ||
+	    (r = dir_ensure(path, 0700, root ? uid : (uid_t)-1,
+	    root ? gid : (gid_t)-1)) < 0) {
+		log_error("cannot create the pool and state folders: %s",
+		    strerror(r < 0 ? -r : ENAMETOOLONG));
+		return r < 0 ? r : -ENAMETOOLONG;
+	}
+	return 0;
+}
+
+static int
+stord_after_drop(struct event_base *base, struct daemon_opts *o)
+{
+	char err[1024];
+	int r;
 
 	(void)base;
 	(void)o;
-	if (priv_lookup_user("vmhost-stor", &uid, &gid) < 0 ||
-	    path_build(path, sizeof(path), "%s/images", VMHOST_LIB_DIR) < 0)
-		return -ENOENT;
-	return dir_ensure(path, 0711, getuid() == 0 ? uid : (uid_t)-1,
-	    getuid() == 0 ? gid : (gid_t)-1);
+	if ((r = stord_owner_init(err, sizeof(err))) < 0)
+		log_error("%s", err);
+	return r;
+}
+
+/* --check-config: stord.conf parsed and its folders checked. */
+static int
+stord_check_config(int argc, char **argv)
+{
+	struct daemon_opts o = { .prog = "vmhost-stord" };
+	char err[1024];
+
+	daemon_parse_args(argc, argv, &o, NULL);
+	if (daemon_setup(&o) < 0)
+		return 1;
+	if (stord_config_load(o.config, err, sizeof(err)) < 0) {
+		fprintf(stderr, "error: %s\n", err);
+		return 1;
+	}
+	printf("configuration OK\n");
+	return 0;
 }
 
 static const struct rpc_handler stord_handlers[] = {
@@ -135,6 +181,19 @@ static const struct rpc_handler stord_handlers[] = {
 	{ VMHOST__STORD__REQUEST__OP_RELEASE_DISKS, "release-disks",
 	  stord_handle_release_disks, 0 },
 	{ VMHOST__STORD__REQUEST__OP_PROBE, "probe", stord_handle_probe, 0 },
+	{ VMHOST__STORD__REQUEST__OP_VOL_CREATE, "vol-create",
+	  stord_handle_vol_create, 0 },
+	{ VMHOST__STORD__REQUEST__OP_VOL_LIST, "vol-list",
+	  stord_handle_vol_list, 0 },
+	{ VMHOST__STORD__REQUEST__OP_VOL_INFO, "vol-info",
+	  stord_handle_vol_info, 0 },
+	{ VMHOST__STORD__REQUEST__OP_VOL_DELETE, "vol-delete",
+	  stord_handle_vol_delete, 0 },
+	{ VMHOST__STORD__REQUEST__OP_VOL_RESIZE, "vol-resize",
+	  stord_handle_vol_resize, 0 },
+	{ VMHOST__STORD__REQUEST__OP_CHOWN, "chown", stord_handle_chown, 0 },
+	{ VMHOST__STORD__REQUEST__OP_CHOWN_RELEASE, "chown-release",
+	  stord_handle_chown_release, 0 },
 	{ VMHOST__STORD__REQUEST__OP_STATUS, "status", stord_handle_status, 0 },
 	{ VMHOST__STORD__REQUEST__OP_PING, "ping", stord_handle_ping, 0 },
 };
@@ -157,7 +216,12 @@ main(int argc, char **argv)
 		.inheritable = 0,
 		.svc = &stord_service,
 		.before_drop = stord_before_drop,
+		.after_drop = stord_after_drop,
 	};
+
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--check-config") == 0)
+			return stord_check_config(argc, argv);
 
 	return helperd_main(argc, argv, &h);
 }

@@ -12,6 +12,7 @@
 #include "vmhostd/capabilities.h"
 #include "vmhostd/dispatch.h"
 #include "vmhostd/dispatch_network.h"
+#include "vmhostd/dispatch_storage.h"
 #include "vmhostd/vmhostd.h"
 
 static void
@@ -148,6 +149,11 @@ static const struct rpc_handler vmhostd_handlers[] = {
 	D(DOMAIN_CONSOLE, "domain.console", domain_console, 0),
 	D(EVENT_WAIT, "domain.events", event_wait, RPC_READONLY),
 	D(MIGRATE_DISKS, "domain.migrate-disks", migrate_disks, 0),
+	D(VOL_CREATE, "storage.vol-create", vol_create, 0),
+	D(VOL_LIST, "storage.read", vol_list, RPC_READONLY),
+	D(VOL_INFO, "storage.read", vol_info, RPC_READONLY),
+	D(VOL_DELETE, "storage.vol-delete", vol_delete, 0),
+	D(VOL_RESIZE, "storage.vol-resize", vol_resize, 0),
 	D(NETWORK_DEFINE, "network.define", network_define, 0),
 	D(NETWORK_UNDEFINE, "network.undefine", network_undefine, 0),
 	D(NETWORK_START, "network.start", network_start, 0),
