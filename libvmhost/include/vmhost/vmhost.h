@@ -203,6 +203,45 @@ VMHOST_API char *vmhost_migrate_disks(vmhost_conn *c, const char *domain,
     unsigned flags);
 
 /*
+ * Volumes of the image pool /var/lib/vmhost/images, served by vmhost-stord.
+ * A volume's format is the one recorded when stord created it; it is
+ * guessed from the header only with VMHOST_VOL_PROBE. Calls return 0 or -1
+ * (see vmhost_error); out may be NULL.
+ */
+struct vmhost_vol_info {
+	char name[256];
+	char path[4096];
+	char type[16];			/* "file" */
+	uint64_t capacity;		/* virtual size, bytes */
+	uint64_t allocation;		/* bytes on disk */
+	char format[16];		/* "" when none was recorded nor probed */
+	int probed;			/* format guessed from the header */
+	char backing[1024];
+	char backing_format[32];
+	char encryption[16];
+	unsigned n_reasons;		/* why the header is not to be trusted */
+	char reasons[8][128];
+};
+enum vmhost_vol_flags {
+	VMHOST_VOL_PROBE = 1 << 0,	/* vol_info: guess the format */
+	VMHOST_VOL_SHRINK = 1 << 1,	/* vol_resize: allow a smaller size */
+};
+VMHOST_API int vmhost_vol_create(vmhost_conn *c, const char *name,
+    uint64_t capacity, const char *format, const char *backing_vol,
+    const char *backing_format, struct vmhost_vol_info *out);
+/* *vols: an array of *n (free() it). */
+VMHOST_API int vmhost_vol_list(vmhost_conn *c, struct vmhost_vol_info **vols,
+    size_t *n);
+VMHOST_API int vmhost_vol_info(vmhost_conn *c, const char *name,
+    unsigned flags, struct vmhost_vol_info *out);
+VMHOST_API int vmhost_vol_delete(vmhost_conn *c, const char *name);
+VMHOST_API int vmhost_vol_resize(vmhost_conn *c, const char *name,
+    uint64_t capacity, unsigned flags, struct vmhost_vol_info *out);
+/* "1G", "512M", "100KiB", "1000KB", "4096" (bytes): 0, or -1 when not a
+ * whole number with a known unit or when it overflows 64 bits. */
+VMHOST_API int vmhost_size_parse(const char *text, uint64_t *bytes);
+
+/*
  * Host capabilities and CPUs (virsh capabilities, domcapabilities,
  * cpu-compare, cpu-baseline). The XML calls return malloc'd text (free()
  * it) or NULL; virttype "kvm"/"qemu" or NULL for the best the host offers,
