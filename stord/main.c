@@ -10,6 +10,7 @@
 #include "common/paths.h"
 #include "common/priv.h"
 #include "stord/disks.h"
+#include "stord/offline.h"
 #include "stord/owner.h"
 #include "stord/service.h"
 #include <errno.h>
@@ -175,6 +176,34 @@ stord_check_config(int argc, char **argv)
 	return 0;
 }
 
+/* --migrate-disks [--dry-run] [--allow-backing] [--root DIR] [--config FILE] */
+static int
+stord_offline(int argc, char **argv)
+{
+	struct daemon_opts o = { .prog = "vmhost-stord" };
+	bool dry_run = false, allow_backing = false;
+	char *args[64], err[1024];
+	int n = 0;
+
+	for (int i = 0; i < argc && n < 63; i++) {
+		if (strcmp(argv[i], "--dry-run") == 0)
+			dry_run = true;
+		else if (strcmp(argv[i], "--allow-backing") == 0)
+			allow_backing = true;
+		else if (strcmp(argv[i], "--migrate-disks"))
+			args[n++] = argv[i];
+	}
+	args[n] = NULL;
+	daemon_parse_args(n, args, &o, NULL);
+	if (daemon_setup(&o) < 0)
+		return 1;
+	if (stord_config_load(o.config, err, sizeof(err)) < 0) {
+		fprintf(stderr, "error: %s\n", err);
+		return 1;
+	}
+	return offline_migrate_disks(dry_run, allow_backing);
+}
+
 static const struct rpc_handler stord_handlers[] = {
 	{ VMHOST__STORD__REQUEST__OP_PREPARE_DISKS, "prepare-disks",
 	  stord_handle_prepare_disks, 0 },
@@ -217,11 +246,14 @@ main(int argc, char **argv)
 		.svc = &stord_service,
 		.before_drop = stord_before_drop,
 		.after_drop = stord_after_drop,
+		.usage_extra = " [--migrate-disks [--dry-run] [--allow-backing]]",
 	};
 
 	for (int i = 1; i < argc; i++)
 		if (strcmp(argv[i], "--check-config") == 0)
 			return stord_check_config(argc, argv);
+		else if (strcmp(argv[i], "--migrate-disks") == 0)
+			return stord_offline(argc, argv);
 
 	return helperd_main(argc, argv, &h);
 }

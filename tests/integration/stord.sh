@@ -212,6 +212,31 @@ cp "$root/etc/vmhost/qemu/legacy.xml" "$root/after.xml"
 expect "second run: no change" "0 disks declared" vmhost migrate-disks
 cmp -s "$root/after.xml" "$root/etc/vmhost/qemu/legacy.xml" && ok "definition file unchanged by the second run" || bad "second run changed it"
 
+echo "== offline migrate-disks (package upgrade step, vmhostd stopped)"
+fails "refused while vmhostd runs" "vmhostd is running" vmhost-stord --root "$root" --migrate-disks
+kill -TERM "$(stack_pid vmhostd)"; for _ in $(seq 1 100); do [ -S "$root/run/vmhost/vmhost-sock" ] || break
+  vmhost ping >/dev/null 2>&1 || break; sleep 0.05; done
+qemu-img create -q -f qcow2 "$pool/old.qcow2" 32M; chown vmhost-stor: "$pool/old.qcow2"
+mkdom "$root/etc/vmhost/qemu/old.xml" \
+  "<disk type='file' device='disk'><source file='$pool/old.qcow2'/><target dev='vda' bus='virtio'/></disk>" \
+  "<disk type='file' device='disk'><source file='$pool/hostile.img'/><target dev='vdb' bus='virtio'/></disk>"
+sed -i 's/<name>t</<name>old</' "$root/etc/vmhost/qemu/old.xml"
+chown vmhost:vmhost "$root/etc/vmhost/qemu/old.xml"; chmod 600 "$root/etc/vmhost/qemu/old.xml"
+cp "$root/etc/vmhost/qemu/old.xml" "$root/old-before.xml"
+expect "offline dry run" "old vda $pool/old.qcow2: none -> qcow2 (dry run)" vmhost-stord --root "$root" --migrate-disks --dry-run
+cmp -s "$root/old-before.xml" "$root/etc/vmhost/qemu/old.xml" && ok "offline dry run wrote nothing" || bad "dry run wrote"
+out=$(vmhost-stord --root "$root" --migrate-disks 2>&1); echo "$out"
+[[ "$out" == *"old vda $pool/old.qcow2: none -> qcow2"* ]] && ok "offline: old.qcow2 declared qcow2" || bad "offline: $out"
+[[ "$out" == *"old vdb $pool/hostile.img: left undeclared"*"/etc/shadow"* ]] && ok "offline: hostile image left undeclared" || bad "offline hostile: $out"
+grep -q "<driver name='qemu' type='qcow2'/>" "$root/etc/vmhost/qemu/old.xml" && ok "offline: definition file updated" || bad "offline: file"
+[ "$(stat -c %U:%a "$root/etc/vmhost/qemu/old.xml")" = vmhost:600 ] && ok "offline: owner and mode kept" ||
+  bad "offline: $(stat -c %U:%a "$root/etc/vmhost/qemu/old.xml")"
+cp "$root/etc/vmhost/qemu/old.xml" "$root/old-after.xml"
+expect "offline second run declares nothing" "0 disks declared" vmhost-stord --root "$root" --migrate-disks
+cmp -s "$root/old-after.xml" "$root/etc/vmhost/qemu/old.xml" && ok "offline second run changed nothing" || bad "offline second run"
+stack_start vmhostd; stord_wait
+expect "vmhostd reads the migrated definition" "type='qcow2'" vmhost dumpxml --inactive old
+
 echo "== delete"
 expect "vol-delete" "Vol top.qcow2 deleted" vmhost vol-delete top.qcow2
 fails "deleted volume is gone" "not found" vmhost vol-info top.qcow2
