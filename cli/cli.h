@@ -51,5 +51,7 @@ extern const struct cli_verb cli_storage_verbs[];
 extern const unsigned cli_storage_nverbs;
 extern const struct cli_verb cli_network_verbs[];
 extern const unsigned cli_network_nverbs;
+extern const struct cli_verb cli_proxy_verbs[];
+extern const unsigned cli_proxy_nverbs;
 
 #endif

@@ -18,6 +18,7 @@ static const struct {
 	{ cli_network_verbs, &cli_network_nverbs, "Networks" },
 	{ cli_storage_verbs, &cli_storage_nverbs, "Storage" },
 	{ cli_cpu_verbs, &cli_cpu_nverbs, "Host capabilities and CPUs" },
+	{ cli_proxy_verbs, &cli_proxy_nverbs, "Remote access" },
 };
 
 static const struct cli_verb *

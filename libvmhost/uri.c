@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/ipc.h"
@@ -57,6 +56,8 @@ vmhost_open(const char *uri, unsigned flags, char *err, size_t errlen)
 		uri = getenv("VMHOST_DEFAULT_URI");
 	if (!uri || !*uri)
 		uri = VMHOST_URI_SYSTEM;
+	if (strncmp(uri, "ssh://", 6) == 0)
+		return ssh_open(uri, flags, err, errlen);
 	if (uri_local_path(uri, flags, path, sizeof(path), err, errlen) < 0)
 		return NULL;
 	fd = ipc_connect(path);
@@ -74,6 +75,7 @@ vmhost_open(const char *uri, unsigned flags, char *err, size_t errlen)
 		return NULL;
 	}
 	c->fd = fd;
+	c->transport_err = -1;
 	c->flags = flags;
 	snprintf(c->uri, sizeof(c->uri), "unix://%s", path);
 	return c;
@@ -85,8 +87,12 @@ conn_transport_close(vmhost_conn *c)
 	if (c->fd >= 0)
 		close(c->fd);
 	c->fd = -1;
-	if (c->transport_pid > 0) {
-		waitpid(c->transport_pid, NULL, 0);
-		c->transport_pid = 0;
-	}
+	if (c->transport_pid <= 0)
+		return;
+	ssh_transport_reap(c);
+	/* a transport that died mid-session: say what ssh said last */
+	if (c->transport_line[0] &&
+	    strcmp(c->err, "the daemon closed the connection") == 0)
+		conn_set_error(c, "the connection closed: %s",
+		    c->transport_line);
 }
