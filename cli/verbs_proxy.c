@@ -100,11 +100,14 @@ cmd_proxy(struct cli *cli, int argc, char **argv)
 	    ro && !sock ? "-ro" : "");
 	signal(SIGPIPE, SIG_IGN);
 	fd = ipc_connect(path);
-	if (fd < 0)
-		return cli_error("vmhost proxy: cannot connect to '%s': %s%s",
+	/* no "error: " prefix: an ssh client quotes this line in its own */
+	if (fd < 0) {
+		fprintf(stderr, "vmhost proxy: cannot connect to '%s': %s%s\n",
 		    path, strerror(-fd), fd == -ENOENT || fd == -ECONNREFUSED ?
 		    " (is vmhostd running?)" : fd == -EACCES ?
 		    " (not in group 'vmhost'? try -r for read-only)" : "");
+		return 1;
+	}
 	r = proxy_relay(fd);
 	close(fd);
 	if (r < 0 && r != -EPIPE && r != -ECONNRESET)
