@@ -142,6 +142,10 @@ lifecycle() { # mode
   expect "$1: start" "Domain 'rtiny' started" vmhost -c "$u" start rtiny
   expect "$1: running" "running" vmhost -c "$u" domstate rtiny
   expect "$1: list shows it running" "running" vmhost -c "$u" list
+  if [ "$1" = native ]; then
+    # descriptors do not cross ssh: a clear error, not a hang
+    expect_fail "console over ssh is refused clearly" "no console socket" vmhost -c "$u" console rtiny
+  fi
   expect "$1: destroy" "destroyed" vmhost -c "$u" destroy rtiny
   if wait_for 20 bash -c "[ \"\$(vmhost domstate rtiny)\" = 'shut off' ]"; then
     ok "$1: shut off after destroy"
@@ -159,6 +163,24 @@ expect "-r over ssh lists" "Name" vmhost -r -c "$(uri root "$port")" list --all
 expect_fail "-r over ssh refuses a write" "read-only" vmhost -r -c "$(uri root "$port")" define "$root/rtiny.xml"
 # proxy=auto falls back to nc -U when the remote has no vmhost (fakebin first, real nc via netcat=)
 expect "auto falls back to netcat" "Name" vmhost -c "$(uri root "$port2" netcat=/usr/bin/nc)" list --all
+
+# ssh dying mid-session (its sshd session killed): the waiting client ends with an error.
+vmhost -c "$(uri root "$port")" event --loop --timeout 30 >"$tmp/event.out" 2>&1 &
+evpid=$!
+sleep 1.5
+for p in $(pgrep -P "${sshd_pids[0]}"); do kill -KILL "$p"; done
+for _ in $(seq 1 100); do kill -0 "$evpid" 2>/dev/null || break; sleep 0.05; done
+if kill -0 "$evpid" 2>/dev/null; then
+  bad "client still waiting 5 s after its ssh session died"
+  kill "$evpid"
+else
+  wait "$evpid"; rc=$?
+  if [ "$rc" != 0 ] && grep -q "^error: " "$tmp/event.out"; then
+    ok "dead ssh mid-session: rc $rc, $(tail -n1 "$tmp/event.out")"
+  else
+    bad "dead ssh mid-session: rc $rc, '$(cat "$tmp/event.out")'"
+  fi
+fi
 
 # Errors: one line, non-zero, no hang.
 free_port=$((port + 1)); [ "$free_port" = "$port2" ] && free_port=$((port + 2))
