@@ -413,6 +413,11 @@ ssh_open(const char *uri, unsigned flags, char *err, size_t errlen)
 	ssh_remote_script(&u, script, sizeof(script));
 	snprintf(cmd, sizeof(cmd), "sh -c ");
 	ssh_quote(cmd, sizeof(cmd), script);
+	if (strlen(script) + 8 >= sizeof(script) ||
+	    strlen(cmd) + 8 >= sizeof(cmd)) {	/* cut short: never run */
+		snprintf(err, errlen, "ssh URI parameters too long");
+		return NULL;
+	}
 	ssh_argv(&u, cmd, argv);
 	if (!(c = calloc(1, sizeof(*c)))) {
 		snprintf(err, errlen, "out of memory");
