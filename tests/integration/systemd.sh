@@ -274,6 +274,50 @@ fi
 check "vol-create-as in the pool (stord)" "$cli" -c "$uri" vol-create-as sd-test.qcow2 1M --format qcow2
 check "vol-delete (stord)" "$cli" -c "$uri" vol-delete sd-test.qcow2
 
+# secd: a real guest (TCG) on the default network, launched by secd with only
+# its unit's capabilities; then secd and netd killed and restarted as systemd
+# would with KillMode=process (only the daemon dies): the guest and dnsmasq live on.
+guest=${VMHOST_GUEST:-$top/tests/guest/cache}
+if [ -r "$guest/vmlinux" ] && [ -r "$guest/initrd.img" ] && command -v dnsmasq >/dev/null &&
+   [ -x /usr/bin/qemu-system-x86_64 ]; then
+  cat >"$scratch/sdguest.xml" <<XML
+<domain type='qemu'>
+  <name>sdguest</name>
+  <memory unit='MiB'>192</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='pc'>hvm</type><kernel>$guest/vmlinux</kernel>
+    <initrd>$guest/initrd.img</initrd><cmdline>$(cat "$guest/cmdline") vmhost.mode=dhcp</cmdline></os>
+  <features><acpi/></features>
+  <devices>
+    <interface type='network'><source network='default'/><model type='virtio'/></interface>
+    <serial type='pty'/>
+  </devices>
+</domain>
+XML
+  glog="$root/var/log/vmhost/qemu/sdguest.log"
+  check "define a guest" "$cli" -c "$uri" define "$scratch/sdguest.xml"
+  check "net-start default" "$cli" -c "$uri" net-start default
+  check "start the guest (secd launches QEMU)" "$cli" -c "$uri" start sdguest
+  for _ in $(seq 1 600); do grep -q VMHOST-PING "$glog" 2>/dev/null && break; sleep 0.1; done
+  check "guest got a DHCP lease from netd's dnsmasq" grep -q "VMHOST-DHCP-LEASE ip=192.168.122." "$glog"
+  dpid=$(pgrep -f "dnsmasq.*$root.*default" | head -n1)
+  for u in vmhost-secd vmhost-netd; do
+    kill -KILL "${PID[$u]}"
+    wait "${PID[$u]}" 2>/dev/null
+    start_unit "$u"
+  done
+  sleep 0.5
+  check "guest survives secd's restart" \
+    grep -q running <<<"$("$cli" -c "$uri" domstate sdguest 2>&1)"
+  check "dnsmasq survives netd's restart" \
+    [ -n "$dpid" ] && [ "$(pgrep -f "dnsmasq.*$root.*default" | head -n1)" = "$dpid" ]
+  check "destroy the guest through the restarted secd" "$cli" -c "$uri" destroy sdguest
+  check "net-destroy default" "$cli" -c "$uri" net-destroy default
+  "$cli" -c "$uri" undefine sdguest >/dev/null 2>&1
+else
+  echo "skip: no test guest in $guest (tests/guest/build-guest.sh), dnsmasq or QEMU"
+fi
+
 for u in $ORDER; do
   if grep -qi 'fatal\|error' "$scratch/$u.log"; then
     echo "  $u log:"; sed 's/^/    /' "$scratch/$u.log"
