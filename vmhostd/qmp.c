@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* vmhostd's QMP client on a libevent bufferevent: one JSON object per line each way. */
+/* vmhostd's QMP client on a libevent bufferevent: one JSON object per line each way, never blocking. */
 #define LOG_MODULE "qmp"
 #include "vmhostd/qmp.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -17,50 +19,237 @@
 
 struct qmp_pending {
 	struct qmp_pending *next;
-	uint64_t id;
+	int64_t id;
 	qmp_reply_fn fn;
 	void *arg;
 };
 
+enum qmp_state { QMP_GREETING, QMP_NEGOTIATING, QMP_READY, QMP_CLOSED };
+
 struct qmp {
 	struct bufferevent *bev;
+	struct evbuffer *held;	/* commands issued before the greeting */
 	const struct qmp_callbacks *cb;
 	void *arg;
-	struct qmp_pending *pending;
-	uint64_t next_id;
-	int greeted;
-	int closed;
-	int in_cb;
-	int dead;
+	struct qmp_pending *head, *tail;	/* in the order sent */
+	int64_t next_id;
+	enum qmp_state state;
+	size_t scanned;		/* input bytes known to hold no newline */
+	int depth;		/* our frames on the stack (callbacks may free) */
+	int dead;		/* qmp_free was called inside a callback */
 };
 
-static const struct qmp_callbacks qmp_no_callbacks;
+static int proto_err(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
+static int
+proto_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -EPROTO;
+}
+
+static void
+qmp_drop_pending(struct qmp *q)
+{
+	struct qmp_pending *p;
+
+	while ((p = q->head)) {
+		q->head = p->next;
+		free(p);
+	}
+	q->tail = NULL;
+}
+
+static void
+qmp_destroy(struct qmp *q)
+{
+	qmp_drop_pending(q);
+	if (q->bev)
+		bufferevent_free(q->bev);
+	if (q->held)
+		evbuffer_free(q->held);
+	free(q);
+}
+
+static void
+qmp_enter(struct qmp *q)
+{
+	q->depth++;
+}
+
+/* Leaving our outermost frame: finish a deferred free or close. */
+static void
+qmp_leave(struct qmp *q)
+{
+	if (--q->depth > 0)
+		return;
+	if (q->dead) {
+		qmp_destroy(q);
+	} else if (q->state == QMP_CLOSED && q->bev) {
+		bufferevent_free(q->bev);	/* closes the socket */
+		q->bev = NULL;
+	}
+}
+
+/* Every pending command gets its error, in the order sent. */
 static void
 qmp_fail_all(struct qmp *q)
 {
 	struct qmp_pending *p;
 
-	while ((p = q->pending)) {
-		q->pending = p->next;
+	while (!q->dead && (p = q->head)) {
+		if (!(q->head = p->next))
+			q->tail = NULL;
 		if (p->fn)
-			p->fn(p->arg, NULL, "GenericError", "monitor closed");
+			p->fn(p->arg, NULL, "MonitorClosed", QMP_ERROR_CLOSED);
 		free(p);
 	}
 }
 
+/* Only from inside qmp_enter/qmp_leave, which frees the bufferevent. */
 static void
 qmp_close(struct qmp *q, int err)
 {
-	if (q->closed)
+	if (q->state == QMP_CLOSED || q->dead)
 		return;
-	q->closed = 1;
+	q->state = QMP_CLOSED;
 	bufferevent_disable(q->bev, EV_READ | EV_WRITE);
-	q->in_cb++;
 	qmp_fail_all(q);
-	if (q->cb->closed)
+	if (!q->dead && q->cb->closed)
 		q->cb->closed(q->arg, err);
-	q->in_cb--;
+}
+
+static struct qmp_pending *
+pending_take(struct qmp *q, int64_t id)
+{
+	struct qmp_pending **pp, *p, *prev = NULL;
+
+	for (pp = &q->head; (p = *pp); prev = p, pp = &p->next) {
+		if (p->id != id)
+			continue;
+		*pp = p->next;
+		if (q->tail == p)
+			q->tail = prev;
+		return p;
+	}
+	return NULL;
+}
+
+static void
+pending_add(struct qmp *q, struct qmp_pending *p, int first)
+{
+	if (first) {
+		p->next = q->head;
+		q->head = p;
+		if (!q->tail)
+			q->tail = p;
+		return;
+	}
+	p->next = NULL;
+	if (q->tail)
+		q->tail->next = p;
+	else
+		q->head = p;
+	q->tail = p;
+}
+
+/* {"execute": cmd, "arguments": args, "id": id} and a newline; takes args. */
+static int
+qmp_format(const char *cmd, struct json *args, int64_t id, char **line,
+    size_t *len)
+{
+	struct json *msg = json_new_object();
+	char *text = NULL;
+	int r = -ENOMEM;
+
+	if (!msg || (args && json_set(msg, "arguments", args) < 0)) {
+		if (!msg)
+			json_free(args);
+		goto out;
+	}
+	if (json_set_str(msg, "execute", cmd) < 0 ||
+	    json_set_int(msg, "id", id) < 0)
+		goto out;
+	if (!(text = json_write(msg, len))) {
+		r = errno == ENOMEM ? -ENOMEM : -EINVAL;
+		goto out;
+	}
+	if (!(*line = realloc(text, *len + 2)))
+		goto out;
+	text = NULL;
+	(*line)[(*len)++] = '\n';
+	(*line)[*len] = '\0';
+	r = 0;
+out:
+	free(text);
+	json_free(msg);
+	return r;
+}
+
+/* Queue a command; until the greeting, in q->held (first: the
+ * capabilities command, which goes out ahead of those). */
+static int
+qmp_send(struct qmp *q, const char *cmd, struct json *args, qmp_reply_fn fn,
+    void *arg, int first)
+{
+	struct evbuffer *out = bufferevent_get_output(q->bev);
+	size_t queued = evbuffer_get_length(out) + evbuffer_get_length(q->held);
+	struct qmp_pending *p = calloc(1, sizeof(*p));
+	size_t len = 0;
+	char *line = NULL;
+	int r;
+
+	if (!p) {
+		json_free(args);
+		return -ENOMEM;
+	}
+	if ((r = qmp_format(cmd, args, q->next_id, &line, &len)) < 0)
+		goto out;
+	r = -ENOBUFS;
+	if (queued + len > QMP_MAX_OUTPUT)
+		goto out;
+	r = -ENOMEM;
+	if (evbuffer_add(q->state == QMP_GREETING ? q->held : out, line,
+	    len) < 0)
+		goto out;
+	p->id = q->next_id++;
+	p->fn = fn;
+	p->arg = arg;
+	pending_add(q, p, first);
+	p = NULL;
+	r = 0;
+out:
+	free(line);
+	free(p);
+	return r;
+}
+
+int
+qmp_command(struct qmp *q, const char *cmd, struct json *args,
+    qmp_reply_fn fn, void *arg)
+{
+	if (!q || !cmd || !*cmd || (args && args->type != JSON_OBJECT)) {
+		json_free(args);
+		return -EINVAL;
+	}
+	if (q->state == QMP_CLOSED || q->dead) {
+		json_free(args);
+		return -ENOTCONN;
+	}
+	return qmp_send(q, cmd, args, fn, arg, 0);
+}
+
+int
+qmp_is_ready(const struct qmp *q)
+{
+	return q && !q->dead && q->state == QMP_READY;
 }
 
 static void
@@ -68,124 +257,210 @@ on_capabilities(void *arg, struct json *ret, const char *eclass,
     const char *edesc)
 {
 	struct qmp *q = arg;
+	char e[128];
 
-	(void)ret;
 	(void)eclass;
-	if (edesc) {
-		log_warn("qmp_capabilities refused: %s", edesc);
+	if (!ret) {
+		if (q->state == QMP_CLOSED)
+			return;
+		log_warn("monitor refused qmp_capabilities: %s",
+		    str_escape(e, sizeof(e), edesc));
 		qmp_close(q, -EPROTO);
 		return;
 	}
+	q->state = QMP_READY;
 	if (q->cb->ready)
 		q->cb->ready(q->arg);
 }
 
 static int
-qmp_reply(struct qmp *q, struct json *msg)
+qmp_greeting(struct qmp *q, struct json *msg, char *err, size_t errlen)
 {
-	struct json *idv = json_get(msg, "id"), *ret = json_get(msg, "return");
-	struct json *err = json_get(msg, "error");
-	struct qmp_pending **pp, *p;
-	uint64_t id = (uint64_t)json_int(idv, -1);
+	int r;
 
-	for (pp = &q->pending; (p = *pp) && p->id != id; pp = &p->next)
-		;
-	if (!p)
-		return idv ? 0 : -EPROTO;	/* unknown id: ignore */
-	*pp = p->next;
-	if (p->fn) {
-		if (err)
-			p->fn(p->arg, NULL, json_str(json_get(err, "class")),
-			    json_str(json_get(err, "desc")) ?
-			    json_str(json_get(err, "desc")) : "error");
-		else
-			p->fn(p->arg, ret, NULL, NULL);
+	if (!json_get(msg, "QMP") || json_get(msg, "QMP")->type != JSON_OBJECT)
+		return proto_err(err, errlen, "expected the QMP greeting");
+	q->state = QMP_NEGOTIATING;
+	r = qmp_send(q, "qmp_capabilities", NULL, on_capabilities, q, 1);
+	if (r < 0 || evbuffer_add_buffer(bufferevent_get_output(q->bev),
+	    q->held) < 0)
+		return proto_err(err, errlen, "cannot queue qmp_capabilities: %s",
+		    strerror(r < 0 ? -r : ENOMEM));
+	return 0;
+}
+
+static int
+qmp_reply(struct qmp *q, struct json *msg, char *err, size_t errlen)
+{
+	struct json *idv = json_get(msg, "id"), *e = json_get(msg, "error");
+	const char *class = json_str(json_get(e, "class"));
+	const char *desc = json_str(json_get(e, "desc"));
+	struct qmp_pending *p;
+	char d[128];
+
+	if (!idv || idv->type != JSON_INT)
+		return proto_err(err, errlen, "reply without our id%s%s",
+		    desc ? ": " : "", desc ? str_escape(d, sizeof(d), desc) : "");
+	if (!(p = pending_take(q, idv->i))) {
+		log_debug("reply to unknown id %lld ignored", (long long)idv->i);
+		return 0;
 	}
+	if (p->fn && e)
+		p->fn(p->arg, NULL, class ? class : "GenericError",
+		    desc ? desc : "unknown error");
+	else if (p->fn)
+		p->fn(p->arg, json_get(msg, "return"), NULL, NULL);
 	free(p);
 	return 0;
 }
 
-int
-qmp_handle_line(struct qmp *q, const char *line, size_t len)
+static int
+qmp_event(struct qmp *q, struct json *msg, char *err, size_t errlen)
 {
-	char err[128];
-	struct json *msg = json_parse(line, len, err, sizeof(err)), *ev, *ts;
-	int r = 0;
+	const char *name = json_str(json_get(msg, "event"));
+	struct json *ts = json_get(msg, "timestamp");
 
-	if (!msg || msg->type != JSON_OBJECT) {
-		json_free(msg);
+	if (!name)
+		return proto_err(err, errlen, "event name is not a string");
+	if (q->cb->event)
+		q->cb->event(q->arg, name, json_get(msg, "data"),
+		    json_int(json_get(ts, "seconds"), 0),
+		    json_int(json_get(ts, "microseconds"), 0));
+	return 0;
+}
+
+static int
+blank(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+			return 0;
+	return 1;
+}
+
+static int
+qmp_dispatch(struct qmp *q, const char *line, size_t len, char *err,
+    size_t errlen)
+{
+	struct json *msg;
+	int r;
+
+	if (q->state == QMP_CLOSED || q->dead)
+		return 0;
+	if (blank(line, len))
+		return 0;
+	if (!(msg = json_parse(line, len, err, errlen)))
 		return -EPROTO;
-	}
-	if (json_get(msg, "QMP") && !q->greeted) {
-		q->greeted = 1;
-		r = qmp_command(q, "qmp_capabilities", NULL, on_capabilities, q);
-	} else if ((ev = json_get(msg, "event")) && json_str(ev)) {
-		ts = json_get(msg, "timestamp");
-		if (q->cb->event)
-			q->cb->event(q->arg, json_str(ev), json_get(msg, "data"),
-			    json_int(json_get(ts, "seconds"), 0),
-			    json_int(json_get(ts, "microseconds"), 0));
-	} else if (json_get(msg, "return") || json_get(msg, "error")) {
-		r = qmp_reply(q, msg);
-	} else {
-		r = -EPROTO;
-	}
+	if (msg->type != JSON_OBJECT)
+		r = proto_err(err, errlen, "message is not a JSON object");
+	else if (q->state == QMP_GREETING)
+		r = qmp_greeting(q, msg, err, errlen);
+	else if (json_get(msg, "event"))
+		r = qmp_event(q, msg, err, errlen);
+	else if (json_get(msg, "return") || json_get(msg, "error"))
+		r = qmp_reply(q, msg, err, errlen);
+	else
+		r = proto_err(err, errlen, "neither a reply nor an event");
 	json_free(msg);
 	return r;
+}
+
+int
+qmp_handle_line(struct qmp *q, const char *line, size_t len, char *err,
+    size_t errlen)
+{
+	int r;
+
+	if (err && errlen)
+		err[0] = '\0';
+	qmp_enter(q);
+	r = qmp_dispatch(q, line, len, err, errlen);
+	qmp_leave(q);
+	return r;
+}
+
+static void
+qmp_protocol_error(struct qmp *q, const char *why)
+{
+	char e[192];
+
+	log_warn("monitor sent something that is not QMP (%s): closing it",
+	    str_escape(e, sizeof(e), why));
+	qmp_close(q, -EPROTO);
+}
+
+/* Each complete line in turn; a line over QMP_MAX_LINE ends it all. */
+static void
+qmp_read_lines(struct qmp *q, struct evbuffer *in)
+{
+	struct evbuffer_ptr from, eol;
+	size_t eol_len = 0;
+	char err[160];
+
+	while (q->state != QMP_CLOSED && !q->dead) {
+		evbuffer_ptr_set(in, &from, q->scanned, EVBUFFER_PTR_SET);
+		eol = evbuffer_search_eol(in, &from, &eol_len, EVBUFFER_EOL_LF);
+		if (eol.pos < 0) {
+			q->scanned = evbuffer_get_length(in);
+			if (q->scanned > QMP_MAX_LINE)
+				qmp_protocol_error(q, "line over QMP_MAX_LINE");
+			return;
+		}
+		q->scanned = 0;
+		if ((size_t)eol.pos > QMP_MAX_LINE) {
+			qmp_protocol_error(q, "line over QMP_MAX_LINE");
+			return;
+		}
+		err[0] = '\0';
+		if (qmp_dispatch(q, (const char *)evbuffer_pullup(in,
+		    eol.pos + (ssize_t)eol_len), (size_t)eol.pos, err,
+		    sizeof(err)) < 0)
+			qmp_protocol_error(q, err);
+		if (q->state != QMP_CLOSED && !q->dead)
+			evbuffer_drain(in, (size_t)eol.pos + eol_len);
+	}
 }
 
 static void
 on_read(struct bufferevent *bev, void *arg)
 {
 	struct qmp *q = arg;
-	struct evbuffer *in = bufferevent_get_input(bev);
-	size_t n;
-	char *line;
 
-	q->in_cb++;
-	while (!q->closed && (line = evbuffer_readln(in, &n,
-	    EVBUFFER_EOL_LF))) {
-		if (n && qmp_handle_line(q, line, n) < 0) {
-			log_warn("monitor sent a line that is not QMP: dropped the connection");
-			qmp_close(q, -EPROTO);
-		}
-		free(line);
-	}
-	if (!q->closed && evbuffer_get_length(in) > QMP_MAX_LINE) {
-		log_warn("monitor line over %u bytes: dropped the connection",
-		    QMP_MAX_LINE);
-		qmp_close(q, -EPROTO);
-	}
-	q->in_cb--;
-	if (q->dead && !q->in_cb)
-		qmp_free(q);
+	qmp_enter(q);
+	qmp_read_lines(q, bufferevent_get_input(bev));
+	qmp_leave(q);
 }
 
 static void
 on_event(struct bufferevent *bev, short what, void *arg)
 {
 	struct qmp *q = arg;
+	int err = 0;
 
 	(void)bev;
 	if (!(what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)))
 		return;
-	qmp_close(q, (what & BEV_EVENT_ERROR) ? -EIO : 0);
-	if (q->dead && !q->in_cb)
-		qmp_free(q);
+	if (what & BEV_EVENT_ERROR)
+		err = EVUTIL_SOCKET_ERROR() ? -EVUTIL_SOCKET_ERROR() : -EIO;
+	log_debug("monitor connection ended: %s", err ? strerror(-err) : "EOF");
+	qmp_enter(q);
+	qmp_close(q, err);
+	qmp_leave(q);
 }
 
 struct qmp *
 qmp_new(struct event_base *base, int fd, const struct qmp_callbacks *cb,
     void *arg)
 {
-	struct qmp *q = calloc(1, sizeof(*q));
+	struct qmp *q = fd < 0 ? NULL : calloc(1, sizeof(*q));
 
-	if (!q)
-		return NULL;
-	evutil_make_socket_nonblocking(fd);
-	q->bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
-	if (!q->bev) {
+	if (!q || evutil_make_socket_nonblocking(fd) < 0 ||
+	    !(q->held = evbuffer_new()) ||
+	    !(q->bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE))) {
+		if (q && q->held)
+			evbuffer_free(q->held);
 		free(q);
+		close(fd);
 		return NULL;
 	}
 	q->cb = cb;
@@ -199,43 +474,14 @@ qmp_new(struct event_base *base, int fd, const struct qmp_callbacks *cb,
 void
 qmp_free(struct qmp *q)
 {
-	struct qmp_pending *p;
-
 	if (!q)
 		return;
-	if (q->in_cb) {		/* freed from a callback: finish later */
+	if (q->depth > 0) {	/* inside one of our callbacks: finish later */
 		q->dead = 1;
-		q->cb = &qmp_no_callbacks;
+		qmp_drop_pending(q);
+		if (q->bev)
+			bufferevent_disable(q->bev, EV_READ | EV_WRITE);
 		return;
 	}
-	while ((p = q->pending)) {
-		q->pending = p->next;
-		free(p);
-	}
-	bufferevent_free(q->bev);
-	free(q);
-}
-
-int
-qmp_command(struct qmp *q, const char *cmd, const char *args,
-    qmp_reply_fn fn, void *arg)
-{
-	struct qmp_pending *p;
-	char name[128];
-
-	if (q->closed || q->dead)
-		return -ENOTCONN;
-	if (!(p = calloc(1, sizeof(*p))))
-		return -ENOMEM;
-	p->id = q->next_id++;
-	p->fn = fn;
-	p->arg = arg;
-	json_quote(name, sizeof(name), cmd);
-	evbuffer_add_printf(bufferevent_get_output(q->bev),
-	    "{\"execute\":%s%s%s,\"id\":%llu}\n", name,
-	    args ? ",\"arguments\":" : "", args ? args : "",
-	    (unsigned long long)p->id);
-	p->next = q->pending;
-	q->pending = p;
-	return 0;
+	qmp_destroy(q);
 }
