@@ -298,6 +298,9 @@ struct qctx {
 	int cmd_in_closed;	/* qmp_command result from closed */
 };
 
+static void qlog(struct qctx *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 static void
 qlog(struct qctx *c, const char *fmt, ...)
 {
