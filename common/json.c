@@ -692,7 +692,11 @@ jw_number(struct jbuf *b, const struct json *v)
 		b->err = EDOM;
 		return;
 	} else {
-		snprintf(num, sizeof(num), "%.17g", v->d);
+		for (int prec = 15; prec <= 17; prec++) {	/* shortest exact */
+			snprintf(num, sizeof(num), "%.*g", prec, v->d);
+			if (strtod(num, NULL) == v->d)
+				break;
+		}
 		if (!strpbrk(num, ".eE"))	/* stay a double when read back */
 			strcat(num, ".0");
 	}

@@ -73,7 +73,9 @@ test_round_trips(void)
 	    "\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"");
 	check_round("\"\xc3\xa9\xf4\x8f\xbf\xbf\"", "\"\xc3\xa9\xf4\x8f\xbf\xbf\"");
 	check_round("1.0", "1.0");
-	check_round("0.1", "0.10000000000000001");
+	check_round("0.1", "0.1");
+	check_round("0.30000000000000004", "0.30000000000000004");
+	check_round("[1e300,-2.5E-7]", "[1e+300,-2.5e-07]");
 	check_round("-0", "0");
 	check_round("1E2", "100.0");
 	check_round("9223372036854775807", "9223372036854775807");
