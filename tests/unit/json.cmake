@@ -1,4 +1,0 @@
-# SPDX-License-Identifier: LGPL-2.1-or-later
-add_executable(test_json ${CMAKE_CURRENT_LIST_DIR}/test_json.c)
-target_link_libraries(test_json PRIVATE vmhost_qmp vmhost_json vmhost_common)
-add_test(NAME unit_json_qmp COMMAND test_json)
