@@ -24,6 +24,7 @@ static const struct option long_opts[] = {
 	{ "check-config", no_argument, NULL, 'C' },
 	{ "foreground", no_argument, NULL, 'F' },
 	{ "print-profile", required_argument, NULL, 'P' },
+	{ "setup-cgroups", no_argument, NULL, 'G' },
 	{ "session", no_argument, NULL, 'S' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -60,6 +61,7 @@ daemon_parse_args(int argc, char **argv, struct daemon_opts *o,
 		case 'C': o->check_config = 1; break;
 		case 'F': o->foreground = 1; break;
 		case 'P': o->print_profile = optarg; break;
+		case 'G': o->setup_cgroups = 1; break;
 		case 'S': o->session = 1; break;
 		case 'V': printf("%s %s\n", o->prog, VMHOST_VERSION); exit(0);
 		case 'h': usage(o->prog, usage_extra, 0); break;

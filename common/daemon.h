@@ -18,6 +18,7 @@ struct daemon_opts {
 	int foreground;			/* always on; --daemon forks (not yet) */
 	const char *extra;		/* first non-option argument, if any */
 	const char *print_profile;	/* secd --print-profile FILE */
+	int setup_cgroups;		/* secd --setup-cgroups [PID] */
 	int session;			/* vmhostd --session */
 };
 

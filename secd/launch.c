@@ -29,22 +29,15 @@
 #include "common/log.h"
 #include "common/paths.h"
 #include "common/priv.h"
+#include "secd/cgroup.h"
 #include "secd/emulator_policy.h"
 #include "secd/profile.h"
-
-#define CGROUP_ROOT	"/sys/fs/cgroup"
-#define CGROUP_PARENT	"vmhost"
-
-/* v1 controllers a guest gets its own folder in (when the setup made
- * CGROUP_ROOT/<ctrl>/vmhost ours). */
-static const char *const cg_ctrls[] = { "cpu", "memory", "devices", "pids" };
-#define NCTRL (sizeof(cg_ctrls) / sizeof(cg_ctrls[0]))
+#include "secd/users.h"
 
 static struct {
 	struct secd_conf conf;
 	uid_t uid;
 	gid_t gid;
-	bool cg_usable[NCTRL];
 	bool aa_active;		/* AppArmor enabled and security_driver apparmor */
 	struct event *ev_chld;
 } sl = { .uid = (uid_t)-1, .gid = (gid_t)-1 };
@@ -60,6 +53,8 @@ static const struct conf_key secd_conf_schema[] = {
 	    offsetof(struct secd_conf, cgroup_device_acl), 0, 0 },
 	{ "dynamic_users", CONF_BOOL, offsetof(struct secd_conf, dynamic_users),
 	    0, 0 },
+	{ "dynamic_users_range", CONF_STRING,
+	    offsetof(struct secd_conf, dynamic_users_range), 0, 0 },
 	{ "seccomp_sandbox", CONF_BOOL,
 	    offsetof(struct secd_conf, seccomp_sandbox), 0, 0 },
 	{ "emulators", CONF_STRLIST, offsetof(struct secd_conf, emulators),
@@ -77,9 +72,16 @@ secd_conf_check(struct secd_conf *c, char *err, size_t errlen)
 		snprintf(err, errlen, "qemu.conf: security_driver must be \"apparmor\" or \"none\"");
 		return -EINVAL;
 	}
-	if (c->dynamic_users) {
-		snprintf(err, errlen, "qemu.conf: dynamic_users = 1 is not supported yet");
-		return -ENOTSUP;
+	if (c->dynamic_users && du_range_parse(c->dynamic_users_range ?
+	    c->dynamic_users_range : DU_DEFAULT_RANGE, &c->du_lo, &c->du_hi,
+	    err, errlen) < 0)
+		return -EINVAL;
+	for (size_t i = 0; c->cgroup_device_acl && c->cgroup_device_acl[i]; i++) {
+		if (c->cgroup_device_acl[i][0] != '/' || i >= CG_MAX_RULES - 1) {
+			snprintf(err, errlen, "qemu.conf: cgroup_device_acl must be at most %d absolute paths",
+			    CG_MAX_RULES - 1);
+			return -EINVAL;
+		}
 	}
 	for (; c->emulators && c->emulators[n]; n++) {
 		if (c->emulators[n][0] != '/' || n >= POLICY_MAX_EMULATORS) {
@@ -151,9 +153,29 @@ secd_launch_init(const char *conf_path)
 		    sl.conf.user);
 		return -EPERM;
 	}
-	log_info("emulators run as %s:%s (uid %u gid %u)", sl.conf.user,
-	    sl.conf.group, (unsigned)sl.uid, (unsigned)sl.gid);
+	if (sl.conf.dynamic_users)
+		log_info("emulators run as one dynamic uid each (%u-%u), group %s (gid %u)",
+		    (unsigned)sl.conf.du_lo, (unsigned)sl.conf.du_hi,
+		    sl.conf.group, (unsigned)sl.gid);
+	else
+		log_info("emulators run as %s:%s (uid %u gid %u)", sl.conf.user,
+		    sl.conf.group, (unsigned)sl.uid, (unsigned)sl.gid);
 	return 0;
+}
+
+int
+secd_cgroups_setup(pid_t pid)
+{
+	uid_t uid;
+	gid_t gid;
+
+	if (priv_lookup_user(VMHOST_SEC_USER, &uid, &gid) < 0) {
+		log_error("user '%s' does not exist (run scripts/setup)",
+		    VMHOST_SEC_USER);
+		return -ENOENT;
+	}
+	return cg_setup((const char *const *)sl.conf.cgroup_device_acl, uid,
+	    gid, pid);
 }
 
 /* Reap every exited child: the emulators are watched by vmhostd's pidfds. */
@@ -174,28 +196,6 @@ on_sigchld(evutil_socket_t sig, short what, void *arg)
 			log_info("emulator pid %d exited with status %d",
 			    (int)pid, WEXITSTATUS(status));
 	}
-}
-
-static void
-cgroup_probe(void)
-{
-	char path[PATH_MAX], names[128] = "";
-	size_t n = 0;
-
-	for (size_t i = 0; i < NCTRL; i++) {
-		snprintf(path, sizeof(path), CGROUP_ROOT "/%s/" CGROUP_PARENT,
-		    cg_ctrls[i]);
-		sl.cg_usable[i] = access(path, W_OK | X_OK) == 0;
-		if (sl.cg_usable[i]) {
-			snprintf(names + strlen(names), sizeof(names) - strlen(names),
-			    "%s%s", n++ ? "," : "", cg_ctrls[i]);
-		}
-	}
-	if (n)
-		log_info("guests get their own cgroups (%s) under " CGROUP_ROOT "/CTRL/" CGROUP_PARENT,
-		    names);
-	else
-		log_warn("no writable " CGROUP_ROOT "/CTRL/" CGROUP_PARENT " folder: guests get no cgroup of their own (see docs/vmhost-secd.md)");
 }
 
 static void
@@ -224,7 +224,10 @@ secd_launch_ready(struct event_base *base)
 		return -ENOMEM;
 	}
 	on_sigchld(SIGCHLD, 0, NULL);
-	cgroup_probe();
+	if (sl.conf.dynamic_users &&
+	    du_init(sl.conf.du_lo, sl.conf.du_hi) < 0)
+		return -ENOMEM;
+	cg_probe(true);
 	apparmor_probe();
 	if (!sl.conf.clear_emulator_capabilities)
 		log_warn("clear_emulator_capabilities = 0 has no effect: vmhost-secd holds no capability to hand on; emulators run with none");
@@ -259,62 +262,6 @@ out:
 	return r;
 }
 
-/* Does a cgroup folder hold processes? */
-static bool
-cgroup_busy(const char *dir)
-{
-	char path[PATH_MAX + 16], *buf = NULL;
-	size_t n = 0;
-
-	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
-	if (file_read_all(path, 4096, &buf, &n) < 0)
-		return false;
-	free(buf);
-	return n > 0;
-}
-
-/*
- * Make the guest's cgroup folders and open their cgroup.procs, for the
- * child to join (cg_fds[i] -1 where not used). A folder that holds
- * processes means the guest runs already: refused.
- */
-static int
-cgroup_prepare(const char *uuid, int cg_fds[NCTRL], char *err, size_t errlen)
-{
-	char dir[PATH_MAX], path[PATH_MAX + 16];
-
-	for (size_t i = 0; i < NCTRL; i++) {
-		cg_fds[i] = -1;
-		if (!sl.cg_usable[i])
-			continue;
-		snprintf(dir, sizeof(dir), CGROUP_ROOT "/%s/" CGROUP_PARENT "/%s",
-		    cg_ctrls[i], uuid);
-		if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-			log_warn("cannot create %s: %s", dir, strerror(errno));
-			continue;
-		}
-		if (cgroup_busy(dir)) {
-			snprintf(err, errlen, "guest %s already has processes in %s",
-			    uuid, dir);
-			return -EBUSY;
-		}
-		snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
-		if ((cg_fds[i] = open(path, O_WRONLY | O_CLOEXEC)) < 0)
-			log_warn("cannot open %s: %s", path, strerror(errno));
-	}
-	return 0;
-}
-
-static void
-cgroup_close(int cg_fds[NCTRL])
-{
-	for (size_t i = 0; i < NCTRL; i++) {
-		if (cg_fds[i] >= 0)
-			close(cg_fds[i]);
-		cg_fds[i] = -1;
-	}
-}
-
 /* What the child reports through its pipe when a step fails. */
 struct child_err {
 	int err;
@@ -329,6 +276,7 @@ struct launch_plan {
 	size_t nfds;
 	int *cg_fds;
 	int errfd;
+	uid_t uid;			/* the emulator's */
 };
 
 static void __attribute__((noreturn))
@@ -405,13 +353,13 @@ child_signals(void)
 
 /* The emulator's identity: qemu.conf user and group, no capability. */
 static void
-child_identity(int errfd)
+child_identity(int errfd, uid_t uid)
 {
 	if (setgroups(1, &sl.gid) < 0)
 		child_fail(errfd, "setgroups", errno);
 	if (setgid(sl.gid) < 0)
 		child_fail(errfd, "setgid", errno);
-	if (setuid(sl.uid) < 0)
+	if (setuid(uid) < 0)
 		child_fail(errfd, "setuid", errno);
 	capng_clear(CAPNG_SELECT_BOTH);
 	if (capng_apply(CAPNG_SELECT_CAPS) < 0)
@@ -431,13 +379,11 @@ launch_child(struct launch_plan *p)
 	child_signals();
 	if (setsid() < 0)
 		child_fail(p->errfd, "setsid", errno);
-	for (size_t i = 0; i < NCTRL; i++) {
-		if (p->cg_fds[i] >= 0 && write(p->cg_fds[i], "0", 1) != 1)
-			child_fail(p->errfd, "join its cgroup", errno);
-	}
+	if (cg_join(p->cg_fds) < 0)
+		child_fail(p->errfd, "join its cgroup", errno);
 	if (child_fds(p) < 0)
 		child_fail(p->errfd, "set up descriptors", errno);
-	child_identity(p->errfd);
+	child_identity(p->errfd, p->uid);
 	umask(0077);
 	if (chdir("/") < 0)
 		child_fail(p->errfd, "chdir", errno);
@@ -498,10 +444,10 @@ launch_wait(pid_t pid, int rfd, const char *path, char *err, size_t errlen)
 
 static int
 launch_fork(const struct secd_launch_req *rq, const char *path, int cg_fds[],
-    pid_t *pidp, char *err, size_t errlen)
+    uid_t uid, pid_t *pidp, char *err, size_t errlen)
 {
 	struct launch_plan p = { path, NULL, rq->fds, rq->targets, rq->nfds,
-		cg_fds, -1 };
+		cg_fds, -1, uid };
 	char **argv;
 	int pfd[2], r;
 	pid_t pid;
@@ -538,16 +484,19 @@ secd_launch(const struct secd_launch_req *rq, pid_t *pidp,
     uint64_t *start_time, int *pidfd, char *err, size_t errlen)
 {
 	char path[PATH_MAX];
-	int cg_fds[NCTRL], r;
+	int cg_fds[CG_NFDS], r;
 	pid_t pid = -1;
+	uid_t uid = sl.uid;
 
 	*pidfd = -1;
-	for (size_t i = 0; i < NCTRL; i++)
+	for (size_t i = 0; i < CG_NFDS; i++)
 		cg_fds[i] = -1;
 	if ((r = launch_check(rq, path, sizeof(path), err, errlen)) < 0 ||
-	    (r = cgroup_prepare(rq->uuid, cg_fds, err, errlen)) < 0)
+	    (r = cg_prepare(rq->uuid, cg_fds, err, errlen)) < 0 ||
+	    (sl.conf.dynamic_users &&
+	    (r = du_alloc(rq->uuid, &uid, err, errlen)) < 0))
 		goto out;
-	if ((r = launch_fork(rq, path, cg_fds, &pid, err, errlen)) < 0) {
+	if ((r = launch_fork(rq, path, cg_fds, uid, &pid, err, errlen)) < 0) {
 		char ignored[64];
 
 		secd_release(rq->uuid, pid, ignored, sizeof(ignored));
@@ -561,13 +510,17 @@ secd_launch(const struct secd_launch_req *rq, pid_t *pidp,
 		if (*pidfd >= 0)
 			close(*pidfd);
 		*pidfd = -1;
+		if (sl.conf.dynamic_users)
+			du_release(rq->uuid);
 		goto out;
 	}
 	*pidp = pid;
+	if (sl.conf.dynamic_users)
+		du_started(rq->uuid, pid, *start_time);
 	log_info("guest %s: emulator pid %d started as uid %u gid %u", rq->uuid,
-	    (int)pid, (unsigned)sl.uid, (unsigned)sl.gid);
+	    (int)pid, (unsigned)uid, (unsigned)sl.gid);
 out:
-	cgroup_close(cg_fds);
+	cg_close(cg_fds);
 	if (r < 0) {
 		char q[64];
 
@@ -580,6 +533,7 @@ out:
 int
 secd_signal(const char *uuid, pid_t pid, int sig, char *err, size_t errlen)
 {
+	uid_t uid = sl.uid;
 	int pidfd, r;
 
 	if ((r = policy_uuid_valid(uuid, err, errlen)) < 0)
@@ -594,8 +548,14 @@ secd_signal(const char *uuid, pid_t pid, int sig, char *err, size_t errlen)
 		snprintf(err, errlen, "pid %d does not exist", (int)pid);
 		return -ESRCH;
 	}
-	r = policy_proc_is_emulator(pid, uuid, sl.uid, secd_emulators(), err,
-	    errlen);
+	if (sl.conf.dynamic_users && du_uid_of(uuid, &uid) < 0) {
+		snprintf(err, errlen, "pid %d is not the emulator of guest %s (no dynamic uid is held for it)",
+		    (int)pid, uuid);
+		r = -EPERM;
+	} else {
+		r = policy_proc_is_emulator(pid, uuid, uid, secd_emulators(),
+		    err, errlen);
+	}
 	if (r == 0 && pidfd_send_signal(pidfd, sig, NULL, 0) < 0) {
 		r = -errno;
 		snprintf(err, errlen, "cannot signal pid %d: %s", (int)pid,
@@ -613,19 +573,12 @@ secd_signal(const char *uuid, pid_t pid, int sig, char *err, size_t errlen)
 int
 secd_release(const char *uuid, pid_t pid, char *err, size_t errlen)
 {
-	char dir[PATH_MAX];
 	int r;
 
 	if ((r = policy_uuid_valid(uuid, err, errlen)) < 0)
 		return r;
-	for (size_t i = 0; i < NCTRL; i++) {
-		if (!sl.cg_usable[i])
-			continue;
-		snprintf(dir, sizeof(dir), CGROUP_ROOT "/%s/" CGROUP_PARENT "/%s",
-		    cg_ctrls[i], uuid);
-		if (rmdir(dir) < 0 && errno != ENOENT)
-			log_info("guest %s (pid %d): %s kept: %s", uuid, (int)pid,
-			    dir, strerror(errno));
-	}
+	cg_release(uuid, pid);
+	if (sl.conf.dynamic_users)
+		du_release(uuid);
 	return 0;
 }

@@ -16,8 +16,10 @@ struct secd_conf {
 	char *group;			/* default kvm */
 	char *security_driver;		/* "apparmor" (default) or "none" */
 	int clear_emulator_capabilities; /* default 1 */
-	char **cgroup_device_acl;	/* for the setup's devices ACL */
-	int dynamic_users;		/* not implemented: refused */
+	char **cgroup_device_acl;	/* device ACL (NULL: cg_default_acl) */
+	int dynamic_users;		/* one uid per guest (secd/users.c) */
+	char *dynamic_users_range;	/* "LO-HI", default DU_DEFAULT_RANGE */
+	uid_t du_lo, du_hi;		/* the range, parsed */
 	int seccomp_sandbox;		/* vmhostd's (-sandbox on) */
 	char **emulators;		/* allow-list; default policy_default_emulators */
 };
@@ -30,6 +32,10 @@ void secd_conf_free(struct secd_conf *c);
 
 /* Before the drop: load qemu.conf, resolve the emulator user and group. */
 int secd_launch_init(const char *conf_path);
+/* As root, after secd_launch_init: the guests' cgroup folders, device ACL
+ * and v2 device program (secd/cgroup.c) from qemu.conf; pid (0: none)
+ * moved into the v2 vmhost/secd. 0 or -errno, logged. */
+int secd_cgroups_setup(pid_t pid);
 /* After the drop: reap children on SIGCHLD, probe cgroups and AppArmor. */
 int secd_launch_ready(struct event_base *base);
 /* The emulator allow-list in force (NULL-terminated). */

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <linux/capability.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,8 +125,16 @@ static const struct rpc_service secd_service = {
 static int
 secd_before_drop(struct event_base *base, struct daemon_opts *o)
 {
+	int r;
+
 	(void)base;
-	return secd_launch_init(o->config);
+	if ((r = secd_launch_init(o->config)) < 0)
+		return r;
+	/* Started as root: the one-time cgroup work, and secd itself into
+	 * the v2 vmhost/secd (so that it can move its children). */
+	if (getuid() == 0 && geteuid() == 0)
+		secd_cgroups_setup(getpid());
+	return 0;
 }
 
 static int
@@ -245,6 +254,33 @@ secd_print_profile(const char *file)
 	return r < 0 ? 1 : 0;
 }
 
+/* --setup-cgroups [PID]: the root part of the cgroups (systemd's
+ * ExecStartPost=+), PID moved into the v2 vmhost/secd. */
+static int
+secd_setup_cgroups_main(const struct daemon_opts *o)
+{
+	char *end;
+	long pid = 0;
+
+	if (o->extra) {
+		errno = 0;
+		pid = strtol(o->extra, &end, 10);
+		if (errno || *end || pid <= 0 || pid > INT32_MAX) {
+			fprintf(stderr, "error: --setup-cgroups: '%s' is not a pid\n",
+			    o->extra);
+			return 1;
+		}
+	}
+	if (geteuid() != 0) {
+		fprintf(stderr, "error: --setup-cgroups must run as root\n");
+		return 1;
+	}
+	if (secd_launch_init(o->config) < 0 ||
+	    secd_cgroups_setup((pid_t)pid) < 0)
+		return 1;
+	return 0;
+}
+
 /* --check-config: qemu.conf as secd reads it. */
 static int
 secd_check_config(const char *path)
@@ -277,16 +313,18 @@ main(int argc, char **argv)
 		.svc = &secd_service,
 		.before_drop = secd_before_drop,
 		.after_drop = secd_after_drop,
-		.usage_extra = " [--print-profile DOMAIN.xml]",
+		.usage_extra = " [--print-profile DOMAIN.xml] [--setup-cgroups [PID]]",
 	};
 	struct daemon_opts o = { .prog = h.prog };
 
 	/* The dry runs need no user, folder or socket: handled before
 	 * helperd_main, which parses the options again. */
 	daemon_parse_args(argc, argv, &o, h.usage_extra);
-	if (o.print_profile || o.check_config) {
+	if (o.print_profile || o.check_config || o.setup_cgroups) {
 		if (daemon_setup(&o) < 0)
 			return 1;
+		if (o.setup_cgroups)
+			return secd_setup_cgroups_main(&o);
 		return o.print_profile ? secd_print_profile(o.print_profile) :
 		    secd_check_config(o.config);
 	}
