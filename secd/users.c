@@ -109,14 +109,35 @@ du_save(void)
 	free(text);
 }
 
+/* A zombie holds its uid in /proc but can no longer act with it (and a
+ * re-parented emulator stays one where pid 1 does not reap). */
+static bool
+proc_zombie(const char *pid)
+{
+	char path[300], *text = NULL, *p;
+	size_t n;
+	bool z = false;
+
+	snprintf(path, sizeof(path), "/proc/%s/stat", pid);
+	if (file_read_all(path, 4096, &text, &n) < 0)
+		return true;
+	if ((p = strrchr(text, ')')) && p[1] == ' ')
+		z = p[2] == 'Z' || p[2] == 'X';
+	free(text);
+	return z;
+}
+
 /* Does the entry's emulator still run (same process, same uid)? */
 static bool
 du_alive(const struct du_entry *e)
 {
 	struct proc_status st;
 	uint64_t start;
+	char pid[24];
 
-	return e->pid > 0 && proc_start_time(e->pid, &start) == 0 &&
+	snprintf(pid, sizeof(pid), "%d", (int)e->pid);
+	return e->pid > 0 && !proc_zombie(pid) &&
+	    proc_start_time(e->pid, &start) == 0 &&
 	    start == e->start_time && proc_status_read(e->pid, &st) == 0 &&
 	    st.uid == e->uid;
 }
@@ -177,8 +198,8 @@ du_init(uid_t lo, uid_t hi)
 	return 0;
 }
 
-/* The uids of the range that some process holds now (real uid), as a
- * bitmap over the range. */
+/* The uids of the range that some live process holds now (real uid), as
+ * a bitmap over the range. */
 static uint8_t *
 du_busy_map(void)
 {
@@ -194,7 +215,7 @@ du_busy_map(void)
 		if (!isdigit((unsigned char)d->d_name[0]) ||
 		    proc_status_read(atoi(d->d_name), &st) < 0)
 			continue;
-		if (st.uid >= du.lo && st.uid <= du.hi)
+		if (st.uid >= du.lo && st.uid <= du.hi && !proc_zombie(d->d_name))
 			map[(st.uid - du.lo) / 8] |= (uint8_t)(1u << ((st.uid - du.lo) % 8));
 	}
 	closedir(p);
