@@ -124,6 +124,7 @@ struct rpc_sconn {
 	struct rpc_sconn *prev, *next;
 	struct rpc_call *calls;
 	size_t ncalls;
+	void *data;			/* rpc_call_conn_data */
 };
 
 struct rpc_call {
@@ -180,6 +181,7 @@ sconn_free(struct rpc_sconn *sc)
 		sc->next->prev = sc->prev;
 	s->nconns--;
 	ipc_conn_free(sc->conn);
+	free(sc->data);
 	free(sc);
 }
 
@@ -207,6 +209,12 @@ int
 rpc_call_readonly(const struct rpc_call *call)
 {
 	return call->sc ? call->sc->srv->opts.readonly : 1;
+}
+
+void **
+rpc_call_conn_data(struct rpc_call *call)
+{
+	return call->sc ? &call->sc->data : NULL;
 }
 
 size_t
@@ -397,6 +405,14 @@ server_on_frame(struct ipc_conn *c, const uint8_t *msg, size_t len, int *fds,
 	if (sc->ncalls > RPC_MAX_INFLIGHT) {
 		rpc_reply_error(call, EBUSY, "too many requests in flight");
 		return;
+	}
+	if (sc->srv->opts.authorize) {
+		char why[512] = "access denied";
+
+		if (sc->srv->opts.authorize(call, h, req, why, sizeof(why)) < 0) {
+			rpc_reply_error(call, EPERM, "%s", why);
+			return;
+		}
 	}
 	log_debug("%s: %s from pid %d", svc->name, h->name,
 	    (int)ipc_conn_peer(sc->conn)->pid);

@@ -49,6 +49,13 @@ struct rpc_service {
 typedef int (*rpc_peer_check_fn)(const struct ipc_peer *peer, void *ctx,
     char *msg, size_t msglen);
 
+/* Decide whether this call may run (after the read-only filter, before
+ * the handler): 0, or -EPERM with a one-line message for the peer in msg.
+ * Every call of every listener with it set goes through it. */
+typedef int (*rpc_authorize_fn)(struct rpc_call *call,
+    const struct rpc_handler *h, const ProtobufCMessage *req, char *msg,
+    size_t msglen);
+
 struct rpc_listen_opts {
 	const char *path;
 	mode_t mode;
@@ -57,6 +64,7 @@ struct rpc_listen_opts {
 	int readonly;		/* only RPC_READONLY handlers */
 	rpc_peer_check_fn check;
 	void *ctx;		/* passed to check and to handlers (rpc_call_ctx) */
+	rpc_authorize_fn authorize;	/* per call, optional */
 };
 
 /* Listen with an already bound fd (or opts->path when fd < 0). */
@@ -71,6 +79,9 @@ void *rpc_call_ctx(const struct rpc_call *call);
 const struct ipc_peer *rpc_call_peer(const struct rpc_call *call);
 const char *rpc_call_name(const struct rpc_call *call);
 int rpc_call_readonly(const struct rpc_call *call);
+/* One pointer per connection for the service (e.g. the peer's groups,
+ * read once); free()d when the connection closes. NULL once it has. */
+void **rpc_call_conn_data(struct rpc_call *call);
 /* Descriptors that came with the request (owned by the call; take one
  * with rpc_call_take_fd, the rest are closed when the call ends). */
 size_t rpc_call_nfds(const struct rpc_call *call);

@@ -150,7 +150,7 @@ static const struct rpc_handler vmhostd_handlers[] = {
 	D(EVENT_WAIT, "domain.events", event_wait, RPC_READONLY),
 	D(MIGRATE_DISKS, "domain.migrate-disks", migrate_disks, 0),
 	D(VOL_CREATE, "storage.vol-create", vol_create, 0),
-	D(VOL_LIST, "storage.read", vol_list, RPC_READONLY),
+	D(VOL_LIST, "storage.list", vol_list, RPC_READONLY),
 	D(VOL_INFO, "storage.read", vol_info, RPC_READONLY),
 	D(VOL_DELETE, "storage.vol-delete", vol_delete, 0),
 	D(VOL_RESIZE, "storage.vol-resize", vol_resize, 0),

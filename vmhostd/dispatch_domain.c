@@ -13,6 +13,7 @@
 #include "vmhostd/domains.h"
 #include "vmhostd/events.h"
 #include "vmhostd/lifecycle.h"
+#include "vmhostd/vmhostd.h"
 
 static const char *const state_names[] = {
 	"no state", "running", "idle", "paused", "in shutdown", "shut off",
@@ -172,8 +173,9 @@ vmhostd_handle_domain_list(struct rpc_call *call, const void *req)
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (!list_match(r, all[i]))
-			continue;
+		if (!list_match(r, all[i]) ||
+		    !access_may(call, "domain.read", all[i]->def->name))
+			continue;	/* acl.conf: only what the caller may read */
 		vm_summary(all[i], &sums[k]);
 		ptrs[k] = &sums[k];
 		k++;

@@ -12,6 +12,7 @@
 #include "vmhostd/dispatch.h"
 #include "vmhostd/dispatch_network.h"
 #include "vmhostd/networks.h"
+#include "vmhostd/vmhostd.h"
 
 #define REQ(field) (((const Vmhost__Request *)req)->field)
 
@@ -182,8 +183,9 @@ vmhostd_handle_network_list(struct rpc_call *call, const void *req)
 		goto out;
 	}
 	for (size_t i = 0; i < count; i++) {
-		if (!list_match(r, all[i]))
-			continue;
+		if (!list_match(r, all[i]) ||
+		    !access_may(call, "network.read", all[i]->def->name))
+			continue;	/* acl.conf: only what the caller may read */
 		networks_summary(all[i], &sums[k]);
 		summary_msg(&sums[k], &msgs[k]);
 		ptrs[k] = &msgs[k];

@@ -13,6 +13,7 @@
 #include "common/log.h"
 #include "common/rpc.h"
 #include "vmhostd/domains.h"
+#include "vmhostd/vmhostd.h"
 
 #define EVENTS_RING	4096	/* kept events; older ones are gone */
 #define EVENTS_BATCH	256	/* events in one reply */
@@ -48,10 +49,12 @@ events_init(struct event_base *base)
 	ev.base = base;
 }
 
+/* The domain asked for (or any), and one acl.conf lets the caller read. */
 static int
-matches(const struct ev_rec *r, const char *domain)
+matches(struct rpc_call *call, const struct ev_rec *r, const char *domain)
 {
-	return !domain[0] || strcmp(r->domain, domain) == 0;
+	return (!domain[0] || strcmp(r->domain, domain) == 0) &&
+	    access_may(call, "domain.read", r->domain);
 }
 
 /* Reply with what there is after `after` (possibly nothing). */
@@ -70,7 +73,7 @@ reply_events(struct rpc_call *call, uint64_t after, const char *domain)
 		struct ev_rec *r = &ev.ring[s % EVENTS_RING];
 
 		er.last = s;
-		if (!matches(r, domain))
+		if (!matches(call, r, domain))
 			continue;
 		vmhost__event__init(&evs[n]);
 		evs[n].seq = r->seq;
@@ -136,7 +139,7 @@ events_emit(const struct vm *vm, const char *event, const char *detail)
 	    r->domain, event, detail);
 	for (w = ev.waiters; w; w = next) {
 		next = w->next;
-		if (!matches(r, w->domain))
+		if (!matches(w->call, r, w->domain))
 			continue;
 		reply_events(w->call, w->after, w->domain);
 		waiter_free(w);
@@ -152,7 +155,8 @@ events_wait(struct rpc_call *call, uint64_t after, uint32_t timeout_ms,
 	struct waiter *w;
 
 	for (s = after + 1; s <= ev.last; s++)
-		if (matches(&ev.ring[s % EVENTS_RING], domain ? domain : "")) {
+		if (matches(call, &ev.ring[s % EVENTS_RING],
+		    domain ? domain : "")) {
 			reply_events(call, after, domain ? domain : "");
 			return;
 		}

@@ -2,6 +2,7 @@
 /* vmhostd's entry point: folders and client sockets, drop to user vmhost, helpers, loop. */
 #define LOG_MODULE "vmhostd"
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -72,14 +73,24 @@ vmhostd_listen(void)
 	rw.uid = getuid() == 0 ? vmhostd.uid : (uid_t)-1;
 	rw.gid = vmhostd.gid;
 	rw.check = access_check_rw;
+	rw.authorize = access_authorize;
 	ro.path = pro;
 	ro.mode = 0666;
 	ro.uid = rw.uid;
 	ro.gid = vmhostd.gid;
 	ro.readonly = 1;
+	ro.authorize = access_authorize;
 	vmhostd.srv_rw = rpc_server_new(vmhostd.base, &vmhostd_service, &rw, -1);
 	vmhostd.srv_ro = rpc_server_new(vmhostd.base, &vmhostd_service, &ro, -1);
 	return vmhostd.srv_rw && vmhostd.srv_ro ? 0 : -EIO;
+}
+
+/* SIGHUP: read acl.conf again. */
+static void
+on_sighup(evutil_socket_t sig, short what, void *arg)
+{
+	(void)sig, (void)what, (void)arg;
+	access_reload();
 }
 
 int
@@ -87,9 +98,12 @@ main(int argc, char **argv)
 {
 	struct daemon_opts o = { .prog = "vmhostd" };
 	struct priv_spec spec = { VMHOST_USER, VMHOST_GROUP, NULL, 0, 0 };
+	struct event *hup;
 
 	daemon_parse_args(argc, argv, &o, " [--session]");
 	if (daemon_setup(&o) < 0)
+		return 1;
+	if (access_init() < 0)
 		return 1;
 	if (o.check_config)
 		return 0;
@@ -115,8 +129,13 @@ main(int argc, char **argv)
 		log_fatal("cannot set up the helper connections");
 	emulator_probe(vmhostd.base);
 	caps_init(vmhostd.base);
+	if (!(hup = evsignal_new(vmhostd.base, SIGHUP, on_sighup, NULL)) ||
+	    evsignal_add(hup, NULL) < 0)
+		log_fatal("cannot install the SIGHUP handler");
 	log_info("vmhostd %s ready", VMHOST_VERSION);
 	daemon_run(vmhostd.base);
+	event_free(hup);
+	access_free();
 	helpers_stop();
 	caps_free();
 	rpc_server_free(vmhostd.srv_rw);

@@ -3,6 +3,7 @@
 #ifndef VMHOSTD_H
 #define VMHOSTD_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "common/rpc.h"
@@ -44,6 +45,16 @@ void helpers_ping(helpers_ping_cb cb, void *arg);
 /* access.c */
 int access_check_rw(const struct ipc_peer *peer, void *ctx, char *msg,
     size_t len);
+/* Read acl.conf (ROOT/etc/vmhost/acl.conf); 0, or < 0 with the error logged. */
+int access_init(void);
+/* SIGHUP: read it again; a bad file is logged and the old rules stay. */
+void access_reload(void);
+void access_free(void);
+/* rpc_authorize_fn for both sockets: acl.conf on every call. */
+int access_authorize(struct rpc_call *call, const struct rpc_handler *h,
+    const ProtobufCMessage *req, char *msg, size_t len);
+/* Silent check, for filtering lists: may this call's peer do op on object? */
+bool access_may(struct rpc_call *call, const char *op, const char *object);
 
 /* emulator.c */
 void emulator_probe(struct event_base *base);
