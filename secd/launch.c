@@ -230,7 +230,7 @@ secd_launch_ready(struct event_base *base)
 	cg_probe(true);
 	apparmor_probe();
 	if (!sl.conf.clear_emulator_capabilities)
-		log_warn("clear_emulator_capabilities = 0 has no effect: vmhost-secd holds no capability to hand on; emulators run with none");
+		log_warn("clear_emulator_capabilities = 0: emulators keep CAP_NET_ADMIN");
 	return 0;
 }
 
@@ -362,10 +362,19 @@ child_identity(int errfd, uid_t uid)
 	if (setuid(uid) < 0)
 		child_fail(errfd, "setuid", errno);
 	capng_clear(CAPNG_SELECT_BOTH);
+	/* clear_emulator_capabilities = 0: CAP_NET_ADMIN and nothing else,
+	 * ambient so that it survives the exec (as libvirt keeps it for
+	 * ethernet interfaces with an ifup script). */
+	if (!sl.conf.clear_emulator_capabilities)
+		capng_update(CAPNG_ADD, CAPNG_PERMITTED | CAPNG_INHERITABLE,
+		    CAP_NET_ADMIN);
 	if (capng_apply(CAPNG_SELECT_CAPS) < 0)
 		child_fail(errfd, "clear capabilities", EPERM);
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
 		child_fail(errfd, "clear ambient capabilities", errno);
+	if (!sl.conf.clear_emulator_capabilities &&
+	    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_NET_ADMIN, 0, 0) < 0)
+		child_fail(errfd, "keep CAP_NET_ADMIN", errno);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		child_fail(errfd, "set no_new_privs", errno);
 }

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <linux/capability.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +24,8 @@
 #define VMHOST_DATADIR "/usr/share/vmhost"
 #endif
 
-static const int secd_caps[] = { CAP_SETUID, CAP_SETGID, CAP_KILL };
+/* CAP_NET_ADMIN only with clear_emulator_capabilities = 0, to pass on. */
+static int secd_caps[] = { CAP_SETUID, CAP_SETGID, CAP_KILL, CAP_NET_ADMIN };
 
 static void
 secd_handle_status(struct rpc_call *call, const void *req)
@@ -300,15 +302,28 @@ secd_check_config(const char *path)
 	return r < 0 ? 1 : 0;
 }
 
+static bool
+emulator_keeps_net_admin(const char *config)
+{
+	struct secd_conf c;
+	char err[512];
+	bool keep;
+
+	keep = secd_conf_load(config, &c, err, sizeof(err)) == 0 &&
+	    !c.clear_emulator_capabilities;
+	secd_conf_free(&c);
+	return keep;
+}
+
 int
 main(int argc, char **argv)
 {
-	static const struct helperd h = {
+	struct helperd h = {
 		.name = "secd",
 		.prog = "vmhost-secd",
 		.user = "vmhost-sec",
 		.caps = secd_caps,
-		.ncaps = sizeof(secd_caps) / sizeof(secd_caps[0]),
+		.ncaps = 3,
 		.inheritable = 0,
 		.svc = &secd_service,
 		.before_drop = secd_before_drop,
@@ -327,6 +342,13 @@ main(int argc, char **argv)
 			return secd_setup_cgroups_main(&o);
 		return o.print_profile ? secd_print_profile(o.print_profile) :
 		    secd_check_config(o.config);
+	}
+	/* qemu.conf decides whether the emulators keep CAP_NET_ADMIN, which
+	 * secd must then hold (and keep inheritable, to raise it ambient in
+	 * the child). A broken qemu.conf is reported by before_drop. */
+	if (paths_set_root(o.root) == 0 && emulator_keeps_net_admin(o.config)) {
+		h.ncaps = 4;
+		h.inheritable = 1;
 	}
 	optind = 0;
 	return helperd_main(argc, argv, &h);

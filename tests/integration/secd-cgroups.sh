@@ -45,6 +45,11 @@ secd_pid=$(stack_pid secd)
 echo "guest $uuid pid $pid, secd pid $secd_pid"
 cgs=$(cat "/proc/$pid/cgroup")
 echo "$cgs" | sed 's/^/  /'
+# Default clear_emulator_capabilities = 1 (integration_secd_caps has 0).
+for k in CapEff CapPrm CapAmb CapBnd; do
+  check "emulator $k 0 (default qemu.conf)" grep -Eq "^$k:\s+0+$" "/proc/$pid/status"
+done
+check "secd holds no CAP_NET_ADMIN (default qemu.conf)" grep -Eq '^CapEff:\s+00000000000000e0$' "/proc/$secd_pid/status"
 check "secd moved itself into the v2 vmhost/secd" grep -qx '0::/vmhost/secd' "/proc/$secd_pid/cgroup"
 check "guest in its v1 devices folder" grep -qx "[0-9]*:devices:/vmhost/$uuid" <<<"$cgs"
 for c in cpu memory pids; do
