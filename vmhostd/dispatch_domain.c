@@ -78,29 +78,37 @@ vm_lookup(struct rpc_call *call, const char *key)
 	return vm;
 }
 
+static void
+define_done(void *arg, struct vm *vm, int rc, const char *err)
+{
+	struct rpc_call *call = arg;
+
+	if (rc < 0) {
+		rpc_reply_error(call, -rc, "%s", err);
+		return;
+	}
+	events_emit(vm, "Defined", "Added");
+	reply_summary(call, vm);
+}
+
 void
 vmhostd_handle_domain_define(struct rpc_call *call, const void *req)
 {
 	const Vmhost__DomainDefineRequest *r =
 	    ((const Vmhost__Request *)req)->domain_define;
 	char err[1024];
-	struct vm *vm;
-	int isnew, rc;
+	int rc;
 
-	isnew = 1;
 	if (r->validate && (rc = caps_check_domain_xml(r->xml, strlen(r->xml),
 	    err, sizeof(err))) < 0) {
 		rpc_reply_error(call, -rc, "%s", err);
 		return;
 	}
-	rc = domains_define(r->xml, strlen(r->xml), &vm, err, sizeof(err));
-	if (rc < 0) {
+	/* the reply goes when the definition is durable (commit.c) */
+	rc = domains_define(r->xml, strlen(r->xml), define_done, call, err,
+	    sizeof(err));
+	if (rc < 0)
 		rpc_reply_error(call, -rc, "%s", err);
-		return;
-	}
-	(void)isnew;
-	events_emit(vm, "Defined", "Added");
-	reply_summary(call, vm);
 }
 
 void

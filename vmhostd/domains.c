@@ -13,6 +13,7 @@
 #include "common/fileio.h"
 #include "common/log.h"
 #include "common/paths.h"
+#include "vmhostd/commit.h"
 
 #define DOMAINS_MAX		100000	/* every resource a user controls has a limit */
 
@@ -245,47 +246,146 @@ define_conflict(const struct domain_def *d, const char *uuid, struct vm **same,
 	return 0;
 }
 
-int
-domains_define(const char *xml, size_t len, struct vm **out, char *err,
+struct define_wait {
+	domains_define_fn done;
+	void *arg;
+	char uuid[37];
+	struct domain_def *old;		/* replaced definition, freed once durable */
+	bool isnew, old_was_next;
+};
+
+/* Undo a define whose file did not reach the disk. */
+static void
+define_undo(struct define_wait *w)
+{
+	struct vm *vm = find_uuid(w->uuid);
+
+	if (!vm)
+		return;
+	if (w->isnew) {
+		if (vm->live)
+			vm->persistent = false;	/* started meanwhile: runs transient */
+		else
+			domains_remove(vm);
+		return;
+	}
+	if (w->old_was_next) {
+		domain_def_free(vm->next_def);
+		vm->next_def = w->old;
+	} else {
+		index_del(vm);
+		domain_def_free(vm->def);
+		vm->def = w->old;
+		index_add(vm);
+	}
+	w->old = NULL;
+}
+
+static void
+define_committed(void *arg, int rc, bool in_place)
+{
+	struct define_wait *w = arg;
+	struct vm *vm = find_uuid(w->uuid);
+	char err[512];
+
+	if (rc < 0 && !in_place) {
+		snprintf(err, sizeof(err), "cannot save the definition: %s",
+		    strerror(-rc));
+		define_undo(w);
+		w->done(w->arg, NULL, rc, err);
+	} else if (rc < 0) {
+		snprintf(err, sizeof(err),
+		    "the definition is saved but its folder could not be flushed: %s",
+		    strerror(-rc));
+		w->done(w->arg, NULL, rc, err);
+	} else {
+		w->done(w->arg, vm, 0, NULL);
+	}
+	domain_def_free(w->old);
+	free(w);
+}
+
+static int
+define_stage(const struct domain_def *d, struct define_wait *w, char *err,
     size_t errlen)
 {
+	char path[4096], *xml;
+	int r;
+
+	if (def_path(path, sizeof(path), d->name, 0) < 0) {
+		snprintf(err, errlen, "path too long");
+		return -ENAMETOOLONG;
+	}
+	if (!(xml = domain_format(d, 0))) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	r = commit_stage(path, xml, strlen(xml), 0600, define_committed, w);
+	free(xml);
+	if (r < 0)
+		snprintf(err, errlen, "cannot save the definition of '%s': %s",
+		    d->name, strerror(-r));
+	return r;
+}
+
+/* The staged definition takes effect in the store (in memory). */
+static void
+define_apply(struct vm *vm, struct domain_def *d, struct define_wait *w)
+{
+	if (vm->live) {		/* takes effect at the next start */
+		w->old = vm->next_def;
+		w->old_was_next = true;
+		vm->next_def = d;
+	} else {
+		w->old = vm->def;
+		index_del(vm);
+		vm->def = d;
+		index_add(vm);
+	}
+	vm->persistent = true;
+}
+
+int
+domains_define(const char *xml, size_t len, domains_define_fn done, void *arg,
+    char *err, size_t errlen)
+{
 	struct domain_def *d = NULL;
-	struct vm *vm;
-	char uuid[37];
+	struct define_wait *w = NULL;
+	struct vm *vm, *nvm = NULL;
 	int r;
 
 	if ((r = domain_parse(xml, len, &d, err, errlen)) < 0)
 		return r;
-	domain_uuid_format(d->uuid, uuid);
-	if ((r = define_conflict(d, uuid, &vm, err, errlen)) < 0)
+	if (!(w = calloc(1, sizeof(*w))) || index_grow() < 0 ||
+	    !(nvm = vm_new(d))) {
+		snprintf(err, errlen, "out of memory");
+		r = -ENOMEM;
+		goto fail;
+	}
+	domain_uuid_format(d->uuid, w->uuid);
+	if ((r = define_conflict(d, w->uuid, &vm, err, errlen)) < 0)
 		goto fail;
 	if (!vm && store.count >= DOMAINS_MAX) {
 		snprintf(err, errlen, "too many domains (limit %d)", DOMAINS_MAX);
 		r = -ENOSPC;
 		goto fail;
 	}
-	if ((r = def_write(d, err, errlen)) < 0)
+	w->done = done;
+	w->arg = arg;
+	w->isnew = !vm;
+	if ((r = define_stage(d, w, err, errlen)) < 0)
 		goto fail;
 	if (vm) {
-		if (vm->live) {		/* takes effect at the next start */
-			domain_def_free(vm->next_def);
-			vm->next_def = d;
-		} else {
-			domain_def_free(vm->def);
-			vm->def = d;
-		}
-		vm->persistent = true;
+		free(nvm);
+		define_apply(vm, d, w);
 	} else {
-		if (!(vm = vm_new(d)) || vm_insert(vm) < 0) {
-			free(vm);
-			snprintf(err, errlen, "out of memory");
-			r = -ENOMEM;
-			goto fail;
-		}
+		index_add(nvm);
+		store.count++;
 	}
-	*out = vm;
 	return 0;
 fail:
+	free(nvm);
+	free(w);
 	domain_def_free(d);
 	return r;
 }
@@ -295,6 +395,7 @@ domains_save(struct vm *vm, struct domain_def *d, char *err, size_t errlen)
 {
 	int r = 0;
 
+	commit_flush();		/* staged defines land before this write */
 	if (vm->persistent && (r = def_write(d, err, errlen)) < 0) {
 		if (d != vm->def)
 			domain_def_free(d);
@@ -323,6 +424,7 @@ domains_undefine(struct vm *vm, char *err, size_t errlen)
 	char path[4096];
 	int r;
 
+	commit_flush();		/* a staged define of it lands first */
 	if (vm->autostart && domains_set_autostart(vm, false, err, errlen) < 0)
 		return -EIO;
 	if (def_path(path, sizeof(path), vm->def->name, 0) < 0)
@@ -346,6 +448,7 @@ domains_set_autostart(struct vm *vm, bool on, char *err, size_t errlen)
 	char link[4096], target[4096];
 	int r = 0;
 
+	commit_flush();		/* the link's target is durable first */
 	if (def_path(link, sizeof(link), vm->def->name, 1) < 0)
 		return -ENAMETOOLONG;
 	if (on) {

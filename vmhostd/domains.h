@@ -43,13 +43,19 @@ size_t domains_count(void);
 /* By name, then uuid (with or without dashes), then numeric id. */
 struct vm *domains_find(const char *key);
 
+/* A define's end: vm when durable, NULL with a one-line message on failure. */
+typedef void (*domains_define_fn)(void *arg, struct vm *vm, int rc,
+    const char *err);
+
 /*
  * Define from XML: new, or a redefinition of the same name and uuid.
- * Written atomically before it takes effect. Returns 0 with *out set, or
- * -errno with a one-line message in err.
+ * Checked and staged at once (the store shows it from now on); done is
+ * called when the file is durable (commit.c groups the flushes of one loop
+ * turn), or with the error, the store back as it was. Returns 0 (done
+ * follows), or -errno with a one-line message in err (done is not called).
  */
-int domains_define(const char *xml, size_t len, struct vm **out, char *err,
-    size_t errlen);
+int domains_define(const char *xml, size_t len, domains_define_fn done,
+    void *arg, char *err, size_t errlen);
 /* Remove the definition; a running domain becomes transient. */
 int domains_undefine(struct vm *vm, char *err, size_t errlen);
 int domains_set_autostart(struct vm *vm, bool on, char *err, size_t errlen);

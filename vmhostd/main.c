@@ -13,6 +13,7 @@
 #include "common/log.h"
 #include "common/paths.h"
 #include "vmhostd/capabilities.h"
+#include "vmhostd/commit.h"
 #include "vmhostd/domains.h"
 #include "vmhostd/events.h"
 #include "vmhostd/lifecycle.h"
@@ -117,6 +118,7 @@ main(int argc, char **argv)
 		return 1;
 	daemon_drop(&spec);
 	events_init(vmhostd.base);
+	commit_init(vmhostd.base);
 	if (domains_init() < 0)
 		log_fatal("out of memory");
 	domains_load();
@@ -136,6 +138,7 @@ main(int argc, char **argv)
 	daemon_run(vmhostd.base);
 	event_free(hup);
 	access_free();
+	commit_flush();		/* staged definitions land before we go */
 	helpers_stop();
 	caps_free();
 	rpc_server_free(vmhostd.srv_rw);
