@@ -175,6 +175,24 @@ parse_subject(struct acl_parser *p, const char *tok, struct acl_rule *r)
 	return 0;
 }
 
+/* Length of the literal start of a pattern: bytes before * ? [ or \. */
+static unsigned short
+literal_len(const char *pat)
+{
+	return (unsigned short)strcspn(pat, "*?[\\");
+}
+
+/* fnmatch(pat, s, 0) == 0, with the literal start compared first. */
+static bool
+glob_match(const char *pat, unsigned short lit, const char *s)
+{
+	if (strncmp(pat, s, lit) != 0)
+		return false;
+	if (!pat[lit])
+		return !s[lit];
+	return fnmatch(pat + lit, s + lit, 0) == 0;
+}
+
 static bool
 op_known(const struct acl_resolver *res, const char *pat)
 {
@@ -214,6 +232,7 @@ parse_op(struct acl_parser *p, const char *op, size_t n, struct acl_rule *r)
 		    ACL_OPS_MAX);
 	if (!(r->ops[r->nops] = strdup(pat)))
 		return -ENOMEM;
+	r->ops_lit[r->nops] = literal_len(pat);
 	r->nops++;
 	return 0;
 }
@@ -224,7 +243,8 @@ parse_ops(struct acl_parser *p, const char *tok, struct acl_rule *r)
 	const char *s = tok, *comma;
 	int rc;
 
-	if (!(r->ops = calloc(ACL_OPS_MAX, sizeof(*r->ops))))
+	if (!(r->ops = calloc(ACL_OPS_MAX, sizeof(*r->ops))) ||
+	    !(r->ops_lit = calloc(ACL_OPS_MAX, sizeof(*r->ops_lit))))
 		return -ENOMEM;
 	for (;;) {
 		comma = strchr(s, ',');
@@ -249,6 +269,7 @@ parse_object(struct acl_parser *p, const char *tok, struct acl_rule *r)
 		    esc);
 	if (!(r->object = strdup(tok)))
 		return -ENOMEM;
+	r->object_lit = literal_len(tok);
 	return 0;
 }
 
@@ -258,6 +279,7 @@ rule_clear(struct acl_rule *r)
 	for (size_t i = 0; i < r->nops; i++)
 		free(r->ops[i]);
 	free(r->ops);
+	free(r->ops_lit);
 	free(r->object);
 	memset(r, 0, sizeof(*r));
 }
@@ -483,8 +505,8 @@ acl_check(const struct acl *a, const struct acl_subject *s, const char *op,
 		if (!who_matches(r, s))
 			continue;
 		for (size_t k = 0; k < r->nops && !op_ok; k++)
-			op_ok = fnmatch(r->ops[k], op, 0) == 0;
-		if (!op_ok || fnmatch(r->object, object, 0) != 0)
+			op_ok = glob_match(r->ops[k], r->ops_lit[k], op);
+		if (!op_ok || !glob_match(r->object, r->object_lit, object))
 			continue;
 		if (rule)
 			*rule = r;

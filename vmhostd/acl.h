@@ -25,6 +25,8 @@ struct acl_rule {
 	char **ops;			/* operation patterns */
 	size_t nops;
 	char *object;			/* object name pattern */
+	/* bytes before the first glob character (a cheap test first) */
+	unsigned short *ops_lit, object_lit;
 };
 
 struct acl {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* libFuzzer harness for vmhostd/acl.c: acl_parse with a fixed user database, then acl_check on what parsed. */
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,30 @@ static const char *const ops[] = {
 	"network.define", "network.read", "connect.version", "storage.list",
 };
 
+/* The plain reading of the rules, with fnmatch alone, to hold acl_check's
+ * literal-prefix shortcut to. */
+static const struct acl_rule *
+reference(const struct acl *a, const struct acl_subject *s, const char *op,
+    const char *object)
+{
+	for (size_t i = 0; i < a->nrules; i++) {
+		const struct acl_rule *r = &a->rules[i];
+		bool who = r->who == ACL_WHO_ANY ||
+		    (r->who == ACL_WHO_UID && s->uid == r->id) ||
+		    (r->who == ACL_WHO_GID && s->gid == r->id);
+		bool op_ok = false;
+
+		for (size_t g = 0; g < s->ngroups; g++)
+			who = who || (r->who == ACL_WHO_GID &&
+			    s->groups[g] == r->id);
+		for (size_t k = 0; k < r->nops; k++)
+			op_ok = op_ok || fnmatch(r->ops[k], op, 0) == 0;
+		if (who && op_ok && fnmatch(r->object, object, 0) == 0)
+			return r;
+	}
+	return NULL;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
@@ -60,7 +85,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct acl_resolver res = { fake_user, fake_group, NULL, ops,
 	    sizeof(ops) / sizeof(*ops) };
 	static const gid_t groups[] = { 1002, 1003 };
-	const char *const objects[] = { "", "web-1", "bob-x", "a.b", "*" };
+	const char *const objects[] = { "", "web-1", "bob-x", "a.b", "*",
+	    "web*", "x[1]", "a\\b", "web-10" };
 	struct acl *a = NULL;
 	char err[512];
 	int r;
@@ -90,6 +116,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 				MUST(rule ? ok == rule->allow :
 				    ok == a->default_allow);
+				MUST(rule == reference(a, &s, ops[o],
+				    objects[k]));
 			}
 	}
 	acl_free(a);
