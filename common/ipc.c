@@ -57,6 +57,7 @@ struct ipc_conn {
 	int dead;		/* freed while in a callback */
 	int closed;		/* on_close has been called */
 	int flush_close;
+	uint32_t max_frame;	/* IPC_MAX_FRAME unless lowered */
 };
 
 static void ipc_conn_fail(struct ipc_conn *c, int err);
@@ -128,6 +129,7 @@ ipc_conn_new(struct event_base *base, int fd, ipc_frame_cb on_frame,
 	c->on_frame = on_frame;
 	c->on_close = on_close;
 	c->arg = arg;
+	c->max_frame = IPC_MAX_FRAME;
 	if (set_nonblock_cloexec(fd) < 0)
 		goto fail;
 	if (ipc_peer_get(fd, &c->peer) < 0)
@@ -178,6 +180,19 @@ ipc_conn_free(struct ipc_conn *c)
 		return;
 	}
 	ipc_conn_destroy(c);
+}
+
+void
+ipc_conn_set_max_frame(struct ipc_conn *c, uint32_t max)
+{
+	if (max && max < IPC_MAX_FRAME)
+		c->max_frame = max;
+}
+
+uint32_t
+ipc_conn_max_frame(const struct ipc_conn *c)
+{
+	return c->max_frame;
 }
 
 const struct ipc_peer *
@@ -406,10 +421,10 @@ in_deliver(struct ipc_conn *c)
 		size_t nfds;
 		uint64_t start = c->in_pos + off;
 
-		if (len > IPC_MAX_FRAME) {
+		if (len > c->max_frame) {
 			log_warn("peer pid %d uid %u: frame of %u bytes exceeds the %u byte limit",
 			    (int)c->peer.pid, (unsigned)c->peer.uid, len,
-			    IPC_MAX_FRAME);
+			    c->max_frame);
 			ipc_conn_fail(c, -EMSGSIZE);
 			break;
 		}

@@ -44,6 +44,9 @@ void ipc_conn_free(struct ipc_conn *c);
  * Returns 0, -EMSGSIZE, -ENOBUFS (peer not reading), -ENOMEM. */
 int ipc_conn_send(struct ipc_conn *c, const uint8_t *msg, size_t len,
     const int *fds, size_t nfds);
+/* Lower the incoming frame limit of one connection (a public socket). */
+void ipc_conn_set_max_frame(struct ipc_conn *c, uint32_t max);
+uint32_t ipc_conn_max_frame(const struct ipc_conn *c);
 const struct ipc_peer *ipc_conn_peer(const struct ipc_conn *c);
 int ipc_conn_fd(const struct ipc_conn *c);
 size_t ipc_conn_pending_output(const struct ipc_conn *c);

@@ -426,7 +426,14 @@ server_on_close(struct ipc_conn *c, int err, void *arg)
 
 	(void)c;
 	if (err == -EMSGSIZE) {
-		sconn_refuse(sc, EMSGSIZE, "message exceeds the 16 MiB limit");
+		char m[64];
+
+		if (ipc_conn_max_frame(sc->conn) == IPC_MAX_FRAME)
+			snprintf(m, sizeof(m), "message exceeds the 16 MiB limit");
+		else
+			snprintf(m, sizeof(m), "message exceeds the %u byte limit",
+			    ipc_conn_max_frame(sc->conn));
+		sconn_refuse(sc, EMSGSIZE, m);
 		/* close_after_flush ends in another on_close with err 0 */
 		return;
 	}
@@ -463,6 +470,7 @@ server_on_accept(evutil_socket_t lfd, short what, void *arg)
 		free(sc);
 		return;
 	}
+	ipc_conn_set_max_frame(sc->conn, s->opts.max_frame);
 	sc->next = s->conns;
 	if (s->conns)
 		s->conns->prev = sc;
@@ -698,7 +706,7 @@ rpc_client_free(struct rpc_client *cl)
 int
 rpc_client_connected(const struct rpc_client *cl)
 {
-	return cl->conn != NULL;
+	return cl && cl->conn != NULL;
 }
 
 int
@@ -709,6 +717,11 @@ rpc_client_call(struct rpc_client *cl, ProtobufCMessage *req, const int *fds,
 	char msg[160];
 	int r;
 
+	if (!cl) {
+		cb(arg, NULL, -ENOTCONN, "this helper is not used by a session daemon (vmhost:///session)",
+		    NULL, 0);
+		return -ENOTCONN;
+	}
 	if (!cl->conn) {
 		snprintf(msg, sizeof(msg), "vmhost-%s is not running (no connection to %s)",
 		    cl->svc->name, cl->path);

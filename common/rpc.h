@@ -65,6 +65,7 @@ struct rpc_listen_opts {
 	rpc_peer_check_fn check;
 	void *ctx;		/* passed to check and to handlers (rpc_call_ctx) */
 	rpc_authorize_fn authorize;	/* per call, optional */
+	uint32_t max_frame;	/* 0: IPC_MAX_FRAME; lower for public sockets */
 };
 
 /* Listen with an already bound fd (or opts->path when fd < 0). */
@@ -115,7 +116,9 @@ int rpc_client_connected(const struct rpc_client *cl);
  * Send req (serial filled in). cb gets the unpacked reply (freed after cb
  * returns) or err < 0 with errmsg: the helper is down, went away, or
  * answered with an Error (err = -code, errmsg its message).
- * fds in the reply belong to cb. Returns 0, or calls cb at once with the
+ * fds in the reply belong to cb. cl may be NULL (a helper a session
+ * daemon does not use): cb gets -ENOTCONN at once.
+ * Returns 0, or calls cb at once with the
  * error and returns it.
  */
 int rpc_client_call(struct rpc_client *cl, ProtobufCMessage *req,

@@ -3,6 +3,8 @@
 add_executable(vmhost-netd
   ${CMAKE_CURRENT_LIST_DIR}/main.c
   ${CMAKE_CURRENT_LIST_DIR}/bridge.c
+  ${CMAKE_CURRENT_LIST_DIR}/bridge_conf.c
+  ${CMAKE_CURRENT_LIST_DIR}/bridge_sock.c
   ${CMAKE_CURRENT_LIST_DIR}/dnsmasq.c
   ${CMAKE_CURRENT_LIST_DIR}/firewall.c
   ${CMAKE_CURRENT_LIST_DIR}/leases.c

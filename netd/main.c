@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "netd.pb-c.h"
@@ -15,6 +16,7 @@
 #include "common/helperd.h"
 #include "common/log.h"
 #include "common/paths.h"
+#include "netd/bridge_sock.h"
 #include "netd/dnsmasq_conf.h"
 #include "netd/network.h"
 #include "netd/tap.h"
@@ -161,7 +163,8 @@ netd_tap_check(const Vmhost__Netd__TapRequest *r, struct tap_req *t,
 		    r->ifname);
 		return -EPERM;
 	}
-	*t = (struct tap_req){ r->ifname, r->mac, r->mtu, r->owner, 0 };
+	*t = (struct tap_req){ .ifname = r->ifname, .mac = r->mac,
+	    .mtu = r->mtu, .owner = r->owner };
 	if (*r->bridge && (e = network_bridge_allowed(r->bridge, &t->master,
 	    &mtu, err, errlen)) < 0)
 		return e;
@@ -303,14 +306,21 @@ netd_before_drop(struct event_base *base, struct daemon_opts *o)
 	gid_t gid = (gid_t)-1;
 	int r;
 
-	(void)base;
 	(void)o;
 	if (getuid() == 0 && priv_lookup_user(VMHOST_NET_USER, &uid, &gid) < 0)
 		return -ENOENT;
 	if (path_build(path, sizeof(path), DNSMASQ_STATE_DIR) < 0)
 		return -ENAMETOOLONG;
-	if ((r = dir_ensure(path, 0755, uid, gid)) < 0)
+	if ((r = dir_ensure(path, 0755, uid, gid)) < 0) {
 		log_error("cannot create %s: %s", path, strerror(-r));
+		return r;
+	}
+	/* any local user may reach bridge.sock (0666), not list the folder */
+	if (path_build(path, sizeof(path), VMHOST_HELPER_DIR_FMT, "netd") == 0 &&
+	    chmod(path, 0751) < 0)
+		log_warn("cannot make %s traversable: %m", path);
+	if ((r = bridge_sock_listen(base, uid, (gid_t)-1)) < 0)
+		log_error("cannot listen on the bridge socket: %s", strerror(-r));
 	return r;
 }
 
@@ -349,6 +359,7 @@ main(int argc, char **argv)
 	};
 	int r = helperd_main(argc, argv, &h);
 
+	bridge_sock_close();
 	network_shutdown();
 	return r;
 }

@@ -15,6 +15,7 @@
 #include "common/log.h"
 #include "common/paths.h"
 #include "netd/bridge.h"
+#include "netd/bridge_conf.h"
 #include "netd/dnsmasq.h"
 #include "netd/dnsmasq_conf.h"
 #include "netd/firewall.h"

@@ -44,41 +44,6 @@ tap_name_ok(const char *s)
 	return true;
 }
 
-/* One bridge.conf line: 1 allow, -1 deny, 0 neither, for bridge. */
-static int
-bridge_conf_line(char *line, const char *bridge)
-{
-	char *save = NULL, *verb, *arg;
-
-	line[strcspn(line, "#")] = '\0';
-	if (!(verb = strtok_r(line, " \t\r", &save)) ||
-	    !(arg = strtok_r(NULL, " \t\r", &save)))
-		return 0;
-	if (strcmp(arg, "all") != 0 && strcmp(arg, bridge) != 0)
-		return 0;
-	if (strcmp(verb, "allow") == 0)
-		return 1;
-	return strcmp(verb, "deny") == 0 ? -1 : 0;
-}
-
-int
-bridge_conf_allows(const char *path, const char *bridge)
-{
-	char *text = NULL, *save = NULL;
-	int allow = 0, deny = 0, v;
-
-	if (file_read_all(path, 1024 * 1024, &text, NULL) < 0)
-		return 0;
-	for (char *l = strtok_r(text, "\n", &save); l;
-	    l = strtok_r(NULL, "\n", &save)) {
-		v = bridge_conf_line(l, bridge);
-		allow |= v > 0;
-		deny |= v < 0;
-	}
-	free(text);
-	return allow && !deny;	/* deny wins, as in qemu-bridge-helper */
-}
-
 /* fe:xx:xx:xx:xx:xx from the guest's MAC (libvirt's rule). */
 static int
 tap_mac(const char *guest, unsigned char mac[6])
@@ -155,6 +120,17 @@ tap_open(const char *want, char *name, size_t namelen, char *err,
 	return fd;
 }
 
+/* The tap's owner for the kernel (a session user's taps carry its uid). */
+static int
+tap_set_owner(int fd, const char *name, uid_t uid, char *err, size_t errlen)
+{
+	if (ioctl(fd, TUNSETOWNER, (unsigned long)uid) == 0)
+		return 0;
+	snprintf(err, errlen, "cannot give tap '%s' to uid %u: %s", name,
+	    (unsigned)uid, strerror(errno));
+	return -errno;
+}
+
 int
 tap_create(const struct tap_req *r, char *name, size_t namelen, char *err,
     size_t errlen)
@@ -174,6 +150,11 @@ tap_create(const struct tap_req *r, char *name, size_t namelen, char *err,
 	}
 	if ((fd = tap_open(want, name, namelen, err, errlen)) < 0)
 		return fd;
+	if (r->set_uid && (e = tap_set_owner(fd, name, r->uid, err,
+	    errlen)) < 0) {
+		close(fd);
+		return e;
+	}
 	e = link_configure(name, r->mac && *r->mac ? mac : NULL, r->mtu,
 	    r->master, true);
 	if (e == 0)
@@ -235,6 +216,17 @@ tap_remove_on_bridge(int master)
 	if (master > 0)
 		link_foreach_slave(master, tap_remove_slave, NULL);
 	tap_prune();
+}
+
+size_t
+tap_count_owner(const char *owner)
+{
+	size_t n = 0;
+
+	tap_prune();
+	for (size_t i = 0; i < ntaps; i++)
+		n += strcmp(taps[i].owner, owner) == 0;
+	return n;
 }
 
 void

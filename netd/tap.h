@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #define TAP_MAX 4096		/* taps recorded at once */
 #define TAP_OWNER_MAX 64	/* bytes of an owner (a guest uuid) */
@@ -12,16 +13,14 @@
 /* netd's own tap names: "vnetN" or "vmtap" + [A-Za-z0-9_.-]*, <= 15 bytes. */
 bool tap_name_ok(const char *s);
 
-/* Does bridge.conf (qemu-bridge-helper's "allow NAME", "allow all",
- * "deny NAME", "deny all", '#' comments) allow bridge? 1, 0. */
-int bridge_conf_allows(const char *path, const char *bridge);
-
 struct tap_req {
 	const char *ifname;	/* "" or NULL: vnetN picked by the kernel */
 	const char *mac;	/* the guest's MAC; the tap gets fe:xx:.. */
 	unsigned mtu;		/* 0: the bridge's */
 	const char *owner;
 	int master;		/* bridge ifindex, 0 for none */
+	int set_uid;		/* TUNSETOWNER uid (a session user's tap) */
+	uid_t uid;
 };
 
 /*
@@ -38,6 +37,9 @@ int tap_remove(const char *ifname, const char *owner, char *err,
 
 /* Delete every tap of ours enslaved to bridge master. */
 void tap_remove_on_bridge(int master);
+
+/* Taps of ours that still exist with this owner string. */
+size_t tap_count_owner(const char *owner);
 
 /* Forget everything (netd exit). */
 void tap_clear(void);
