@@ -7,7 +7,25 @@
 #include <unistd.h>
 
 #include "common/ipc.h"
+#include "common/paths.h"
 #include "libvmhost/conn.h"
+
+/* vmhost:///session: the user's own vmhostd --session (one socket). */
+static int
+uri_session_path(unsigned flags, char *path, size_t len, char *err,
+    size_t errlen)
+{
+	int r;
+
+	if (flags & VMHOST_OPEN_READONLY) {
+		snprintf(err, errlen, "vmhost:///session has no read-only socket (connect without -r)");
+		return -EINVAL;
+	}
+	if ((r = paths_session_sock(path, len)) < 0)
+		snprintf(err, errlen, "cannot find the session socket: %s",
+		    r == -ENOENT ? "HOME is not set" : strerror(-r));
+	return r;
+}
 
 /* The socket path for a local URI; readonly picks the "-ro" socket. */
 static int
@@ -19,8 +37,10 @@ uri_local_path(const char *uri, unsigned flags, char *path, size_t len,
 
 	if (strcmp(uri, "vmhost:///system") == 0 || strcmp(uri, "vmhost://") == 0)
 		uri = VMHOST_URI_SYSTEM;
+	if (strcmp(uri, "vmhost:///session") == 0)
+		return uri_session_path(flags, path, len, err, errlen);
 	if (strncmp(uri, "unix://", 7) != 0) {
-		snprintf(err, errlen, "unsupported URI '%.200s' (use unix:///PATH, vmhost:///system or ssh://)",
+		snprintf(err, errlen, "unsupported URI '%.200s' (use unix:///PATH, vmhost:///system, vmhost:///session or ssh://)",
 		    uri);
 		return -EINVAL;
 	}

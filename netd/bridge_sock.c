@@ -207,10 +207,9 @@ bs_peer_check(const struct ipc_peer *peer, void *ctx, char *msg, size_t len)
 	(void)ctx;
 	if (!bs_srv || rpc_server_nclients(bs_srv) <= BRIDGE_SOCK_CONNS)
 		return 0;
+	(void)peer;	/* rpc logs the refusal with the peer */
 	snprintf(msg, len, "too many connections to the bridge socket (limit %d)",
 	    BRIDGE_SOCK_CONNS);
-	log_warn("bridge socket: uid %u pid %d refused: %s",
-	    (unsigned)peer->uid, (int)peer->pid, msg);
 	return -EBUSY;
 }
 

@@ -23,6 +23,7 @@
 #include "vmhostd/live.h"
 #include "vmhostd/qmp.h"
 #include "vmhostd/runtime.h"
+#include "vmhostd/session.h"
 #include "vmhostd/vmhostd.h"
 
 static void live_stopped(struct vm_live *lv);
@@ -151,7 +152,10 @@ live_stopped(struct vm_live *lv)
 		live_fail_pending(lv, EIO, msg);
 		reason = "failed";
 	}
-	secd_release(vm->uuid, lv->pid);
+	if (vmhostd.session)
+		session_reap(lv->pid);
+	else
+		secd_release(vm->uuid, lv->pid);
 	runtime_remove(vm->uuid);
 	vm->live = NULL;
 	vm->id = -1;

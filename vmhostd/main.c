@@ -18,6 +18,7 @@
 #include "vmhostd/events.h"
 #include "vmhostd/lifecycle.h"
 #include "vmhostd/networks.h"
+#include "vmhostd/session.h"
 #include "vmhostd/vmhostd.h"
 
 struct vmhostd vmhostd;
@@ -102,21 +103,26 @@ main(int argc, char **argv)
 	struct event *hup;
 
 	daemon_parse_args(argc, argv, &o, " [--session]");
-	if (daemon_setup(&o) < 0)
+	if (daemon_setup(&o) < 0 || (o.session && session_init() < 0))
 		return 1;
 	if (access_init() < 0)
 		return 1;
 	if (o.check_config)
 		return 0;
-	if (priv_lookup_user(VMHOST_USER, &vmhostd.uid, NULL) < 0 ||
-	    priv_lookup_group(VMHOST_GROUP, &vmhostd.gid) < 0)
+	if (!vmhostd.session &&
+	    (priv_lookup_user(VMHOST_USER, &vmhostd.uid, NULL) < 0 ||
+	    priv_lookup_group(VMHOST_GROUP, &vmhostd.gid) < 0))
 		log_fatal("user and group '%s' must exist (run scripts/setup)",
 		    VMHOST_USER);
 	if (!(vmhostd.base = event_base_new()))
 		log_fatal("cannot create the event loop");
-	if (vmhostd_make_dirs() < 0 || vmhostd_listen() < 0)
+	if (vmhostd_make_dirs() < 0 || (vmhostd.session ?
+	    session_listen(access_authorize) : vmhostd_listen()) < 0)
 		return 1;
-	daemon_drop(&spec);
+	if (vmhostd.session)
+		session_secure();
+	else
+		daemon_drop(&spec);
 	events_init(vmhostd.base);
 	commit_init(vmhostd.base);
 	if (domains_init() < 0)
@@ -125,9 +131,11 @@ main(int argc, char **argv)
 	if (networks_init() < 0)
 		log_fatal("cannot create the network state folders");
 	networks_load();
-	networks_default_create();
+	if (!vmhostd.session)
+		networks_default_create();
 	lifecycle_reconnect_all();
-	if (helpers_start(vmhostd.base) < 0)
+	if ((vmhostd.session ? session_helpers_start(vmhostd.base) :
+	    helpers_start(vmhostd.base)) < 0)
 		log_fatal("cannot set up the helper connections");
 	emulator_probe(vmhostd.base);
 	caps_init(vmhostd.base);
@@ -140,6 +148,7 @@ main(int argc, char **argv)
 	access_free();
 	commit_flush();		/* staged definitions land before we go */
 	helpers_stop();
+	session_helpers_stop();
 	caps_free();
 	rpc_server_free(vmhostd.srv_rw);
 	rpc_server_free(vmhostd.srv_ro);

@@ -21,6 +21,7 @@
 #include "vmhostd/live.h"
 #include "vmhostd/qmp.h"
 #include "vmhostd/runtime.h"
+#include "vmhostd/session.h"
 #include "vmhostd/vmhostd.h"
 
 static void
@@ -56,7 +57,16 @@ secd_kill(struct vm_live *lv, int sig)
 {
 	Vmhost__Secd__Request req = VMHOST__SECD__REQUEST__INIT;
 	Vmhost__Secd__SignalRequest sr;
+	char err[256];
+	int r;
 
+	if (vmhostd.session) {	/* our own child, our own user */
+		if ((r = session_kill(lv, sig, err, sizeof(err))) < 0) {
+			lv->stop_reason = NULL;
+			live_fail_pending(lv, -r, err);
+		}
+		return;
+	}
 	vmhost__secd__signal_request__init(&sr);
 	sr.uuid = lv->vm->uuid;
 	sr.pid = lv->pid;

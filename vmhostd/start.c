@@ -22,6 +22,7 @@
 #include "vmhostd/networks.h"
 #include "vmhostd/qemu_argv.h"
 #include "vmhostd/runtime.h"
+#include "vmhostd/session.h"
 #include "vmhostd/start.h"
 #include "vmhostd/vmhostd.h"
 
@@ -85,14 +86,15 @@ start_check(const struct vm *vm, char *err, size_t errlen)
 	return caps_check_domain(d, err, errlen);
 }
 
+static void start_launched(struct start_ctx *sc, int pid,
+    uint64_t start_time, int pidfd);
+
 static void
 launch_done(void *arg, const ProtobufCMessage *rep, int err, const char *msg,
     int *fds, size_t nfds)
 {
 	struct start_ctx *sc = arg;
-	struct vm_live *lv = sc->lv;
 	const Vmhost__Secd__Reply *r = (const Vmhost__Secd__Reply *)rep;
-	struct vm *vm = lv->vm;
 
 	if (err || !r || r->result_case != VMHOST__SECD__REPLY__RESULT_LAUNCH ||
 	    nfds < 1) {
@@ -104,10 +106,20 @@ launch_done(void *arg, const ProtobufCMessage *rep, int err, const char *msg,
 	}
 	for (size_t i = 1; i < nfds; i++)
 		close(fds[i]);
+	start_launched(sc, r->launch->pid, r->launch->start_time, fds[0]);
+}
+
+/* The emulator runs: watch it, talk QMP, record it. */
+static void
+start_launched(struct start_ctx *sc, int pid, uint64_t start_time, int pidfd)
+{
+	struct vm_live *lv = sc->lv;
+	struct vm *vm = lv->vm;
+
 	sc_free(sc);		/* QEMU holds its own copies now */
-	lv->pid = r->launch->pid;
-	lv->start_time = r->launch->start_time;
-	lv->pidfd = fds[0];
+	lv->pid = pid;
+	lv->start_time = start_time;
+	lv->pidfd = pidfd;
 	vm->id = domains_next_id();
 	log_info("guest '%s' launched: pid %d", vm->def->name, lv->pid);
 	if (live_watch(lv) < 0 || live_qmp_connect(lv) < 0)
@@ -140,6 +152,24 @@ build_argv(struct start_ctx *sc, char ***argv, char *err, size_t errlen)
 	return qemu_build_argv(d, &l, argv, err, errlen);
 }
 
+/* Session mode: vmhostd runs the emulator itself, as its own user. */
+static void
+start_launch_session(struct start_ctx *sc, char **argv)
+{
+	uint64_t start_time = 0;
+	char err[1024];
+	pid_t pid;
+	int pidfd, r;
+
+	r = session_launch(argv, sc->fds, sc->targets, sc->nfds, &pid,
+	    &start_time, &pidfd, err, sizeof(err));
+	if (r < 0) {
+		start_fail(sc, -r, err);
+		return;
+	}
+	start_launched(sc, pid, start_time, pidfd);
+}
+
 /* The last step: secd launches the emulator with every descriptor. */
 void
 start_launch(struct start_ctx *sc)
@@ -157,6 +187,11 @@ start_launch(struct start_ctx *sc)
 	}
 	while (argv[argc])
 		argc++;
+	if (vmhostd.session) {
+		start_launch_session(sc, argv);
+		qemu_argv_free(argv);
+		return;
+	}
 	xml = domain_format(vm->def, 0);
 	vmhost__secd__launch_request__init(&lr);
 	lr.uuid = vm->uuid;
@@ -184,7 +219,6 @@ tap_done(void *arg, const ProtobufCMessage *rep, int err, const char *msg,
 {
 	struct start_ctx *sc = arg;
 	const Vmhost__Netd__Reply *r = (const Vmhost__Netd__Reply *)rep;
-	int target;
 
 	if (err || !r || r->result_case != VMHOST__NETD__REPLY__RESULT_TAP ||
 	    nfds != 1) {
@@ -194,13 +228,20 @@ tap_done(void *arg, const ProtobufCMessage *rep, int err, const char *msg,
 		    msg ? msg : "vmhost-netd did not return a tap");
 		return;
 	}
-	target = sc_add_fd(sc, fds[0], FD_NEXT + (int)sc->nfds);
+	log_debug("'%s': tap %s", sc->lv->vm->def->name, r->tap->ifname);
+	start_tap_add(sc, fds[0]);
+}
+
+void
+start_tap_add(struct start_ctx *sc, int fd)
+{
+	int target = sc_add_fd(sc, fd, FD_NEXT + (int)sc->nfds);
+
 	if (target < 0) {
 		start_fail(sc, EMFILE, "too many descriptors for one guest");
 		return;
 	}
 	sc->tap_targets[sc->next_if++] = target;
-	log_debug("'%s': tap %s", sc->lv->vm->def->name, r->tap->ifname);
 	start_taps(sc);
 }
 
@@ -244,6 +285,10 @@ start_taps(struct start_ctx *sc)
 		return;
 	}
 	domain_mac_format(ifc->mac, mac);
+	if (vmhostd.session) {
+		session_tap(sc, br, mac);
+		return;
+	}
 	vmhost__netd__tap_request__init(&tr);
 	tr.bridge = br;
 	tr.mac = mac;
@@ -293,7 +338,9 @@ lifecycle_start(struct vm *vm, bool paused, struct rpc_call *call)
 	char err[1024];
 	int r;
 
-	if ((r = start_check(vm, err, sizeof(err))) < 0)
+	if ((r = start_check(vm, err, sizeof(err))) < 0 ||
+	    (vmhostd.session &&
+	    (r = session_check_domain(vm->def, err, sizeof(err))) < 0))
 		goto fail;
 	if (vm->def->ninterfaces > START_MAX_IFS) {
 		snprintf(err, sizeof(err), "too many interfaces (limit %d)",

@@ -26,10 +26,13 @@ struct start_ctx {
 
 /* Disk layers are numbered from here in the emulator (after taps). */
 #define FD_DISKS_BASE 40
+#define START_DISK_FDSET_FIRST 2	/* fdset 1 is the serial log */
 
 int sc_add_fd(struct start_ctx *sc, int fd, int target);
 void start_fail(struct start_ctx *sc, int code, const char *msg);
 void start_disks(struct start_ctx *sc);
 void start_launch(struct start_ctx *sc);
+/* The next interface's tap fd arrived (ours now): record it, go on. */
+void start_tap_add(struct start_ctx *sc, int fd);
 
 #endif

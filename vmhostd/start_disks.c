@@ -10,6 +10,7 @@
 #include "stord.pb-c.h"
 #include "common/log.h"
 #include "vmhostd/live.h"
+#include "vmhostd/session.h"
 #include "vmhostd/start.h"
 #include "vmhostd/vmhostd.h"
 
@@ -115,6 +116,10 @@ start_disks(struct start_ctx *sc)
 			return;
 		}
 		start_launch(sc);
+		return;
+	}
+	if (vmhostd.session) {
+		session_disks(sc);	/* no stord: opened here, as the user */
 		return;
 	}
 	if (!(xml = domain_format(d, 0))) {

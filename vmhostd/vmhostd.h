@@ -17,7 +17,8 @@ struct vmhostd {
 	struct event_base *base;
 	struct rpc_server *srv_rw, *srv_ro;
 	struct rpc_client *helpers[HELPER_COUNT];
-	uid_t uid;		/* our own user (vmhost) */
+	int session;		/* vmhostd --session (an ordinary user's) */
+	uid_t uid;		/* our own user (vmhost; the user in session) */
 	gid_t gid;		/* group vmhost: members may use the rw socket */
 	char qemu_binary[256];
 	char qemu_version[64];
