@@ -4,7 +4,7 @@
 # tree's data/ by default, so that the build tree works; set it when installing).
 set(VMHOST_DATADIR "${CMAKE_SOURCE_DIR}/data" CACHE PATH
   "Folder with the shipped data (apparmor/TEMPLATE)")
-add_executable(vmhost-secd main.c launch.c cgroup.c users.c emulator_policy.c)
+add_executable(vmhost-secd main.c launch.c cgroup.c confine.c users.c emulator_policy.c)
 target_compile_definitions(vmhost-secd PRIVATE
   VMHOST_DATADIR="${VMHOST_DATADIR}")
 target_link_libraries(vmhost-secd PRIVATE vmhost_common vmhost_proto

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include <cap-ng.h>
+#include <sys/apparmor.h>
 #include <event2/event.h>
 
 #include "common/conf.h"
@@ -30,6 +31,7 @@
 #include "common/paths.h"
 #include "common/priv.h"
 #include "secd/cgroup.h"
+#include "secd/confine.h"
 #include "secd/emulator_policy.h"
 #include "secd/profile.h"
 #include "secd/users.h"
@@ -123,6 +125,12 @@ secd_conf_free(struct secd_conf *c)
 	conf_free(secd_conf_schema, NCONF, c);
 }
 
+const char *
+secd_security_model(void)
+{
+	return sl.aa_active ? "apparmor" : "none";
+}
+
 const char *const *
 secd_emulators(void)
 {
@@ -174,11 +182,50 @@ secd_cgroups_setup(pid_t pid)
 		    VMHOST_SEC_USER);
 		return -ENOENT;
 	}
+	if (!strcmp(sl.conf.security_driver, "apparmor") && aa_is_enabled() == 1)
+		confine_setup_dir(uid, gid);
 	return cg_setup((const char *const *)sl.conf.cgroup_device_acl, uid,
 	    gid, pid);
 }
 
-/* Reap every exited child: the emulators are watched by vmhostd's pidfds. */
+/* Children whose exit someone waits for (apparmor_parser). */
+#define MAX_WATCH	64
+static struct {
+	pid_t pid;
+	void (*cb)(void *arg, int status);
+	void *arg;
+} watches[MAX_WATCH];
+
+int
+secd_watch_child(pid_t pid, void (*cb)(void *arg, int status), void *arg)
+{
+	for (size_t i = 0; i < MAX_WATCH; i++) {
+		if (watches[i].pid == 0) {
+			watches[i].pid = pid;
+			watches[i].cb = cb;
+			watches[i].arg = arg;
+			return 0;
+		}
+	}
+	kill(pid, SIGKILL);
+	return -EAGAIN;
+}
+
+static bool
+watched_exit(pid_t pid, int status)
+{
+	for (size_t i = 0; i < MAX_WATCH; i++) {
+		if (watches[i].pid == pid) {
+			watches[i].pid = 0;
+			watches[i].cb(watches[i].arg, status);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Reap every exited child: the emulators are watched by vmhostd's pidfds;
+ * a watched child's status goes to its callback. */
 static void
 on_sigchld(evutil_socket_t sig, short what, void *arg)
 {
@@ -189,6 +236,8 @@ on_sigchld(evutil_socket_t sig, short what, void *arg)
 	(void)what;
 	(void)arg;
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (watched_exit(pid, status))
+			continue;
 		if (WIFSIGNALED(status))
 			log_info("emulator pid %d killed by signal %d", (int)pid,
 			    WTERMSIG(status));
@@ -212,7 +261,13 @@ apparmor_probe(void)
 		return;
 	}
 	sl.aa_active = true;
-	log_warn("AppArmor is enabled but secd cannot load profiles yet: launches are refused until security_driver = \"none\"");
+	log_info("guests run in their AppArmor profiles (vmhost-UUID, loaded with apparmor_parser)");
+}
+
+bool
+secd_aa_active(void)
+{
+	return sl.aa_active;
 }
 
 int
@@ -277,6 +332,7 @@ struct launch_plan {
 	int *cg_fds;
 	int errfd;
 	uid_t uid;			/* the emulator's */
+	const char *profile;		/* AppArmor profile, NULL: none */
 };
 
 static void __attribute__((noreturn))
@@ -393,6 +449,10 @@ launch_child(struct launch_plan *p)
 	if (child_fds(p) < 0)
 		child_fail(p->errfd, "set up descriptors", errno);
 	child_identity(p->errfd, p->uid);
+	/* Into the guest's profile at exec (from unconfined, which
+	 * no_new_privs allows: the profile only narrows). */
+	if (p->profile && aa_change_onexec(p->profile) < 0)
+		child_fail(p->errfd, "change to its AppArmor profile", errno);
 	umask(0077);
 	if (chdir("/") < 0)
 		child_fail(p->errfd, "chdir", errno);
@@ -416,11 +476,6 @@ launch_check(const struct secd_launch_req *rq, char *path, size_t len,
 	    (r = policy_emulator_check(rq->argv[0], secd_emulators(), path,
 	    len, err, errlen)) < 0)
 		return r < 0 ? r : -EINVAL;
-	if (sl.aa_active) {
-		snprintf(err, errlen, "AppArmor is enabled but vmhost-secd cannot load guest profiles yet: refusing to start '%s' unconfined (security_driver = \"none\" in qemu.conf allows it)",
-		    rq->name);
-		return -ENOTSUP;
-	}
 	return 0;
 }
 
@@ -456,7 +511,7 @@ launch_fork(const struct secd_launch_req *rq, const char *path, int cg_fds[],
     uid_t uid, pid_t *pidp, char *err, size_t errlen)
 {
 	struct launch_plan p = { path, NULL, rq->fds, rq->targets, rq->nfds,
-		cg_fds, -1, uid };
+		cg_fds, -1, uid, rq->profile };
 	char **argv;
 	int pfd[2], r;
 	pid_t pid;
@@ -526,8 +581,10 @@ secd_launch(const struct secd_launch_req *rq, pid_t *pidp,
 	*pidp = pid;
 	if (sl.conf.dynamic_users)
 		du_started(rq->uuid, pid, *start_time);
-	log_info("guest %s: emulator pid %d started as uid %u gid %u", rq->uuid,
-	    (int)pid, (unsigned)uid, (unsigned)sl.gid);
+	log_info("guest %s: emulator pid %d started as uid %u gid %u, %s%s",
+	    rq->uuid, (int)pid, (unsigned)uid, (unsigned)sl.gid,
+	    rq->profile ? "AppArmor profile " : "host protection only",
+	    rq->profile ? rq->profile : "");
 out:
 	cg_close(cg_fds);
 	if (r < 0) {

@@ -3,6 +3,7 @@
 #ifndef VMHOST_SECD_LAUNCH_H
 #define VMHOST_SECD_LAUNCH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -34,10 +35,19 @@ void secd_conf_free(struct secd_conf *c);
 int secd_launch_init(const char *conf_path);
 /* As root, after secd_launch_init: the guests' cgroup folders, device ACL
  * and v2 device program (secd/cgroup.c) from qemu.conf; pid (0: none)
- * moved into the v2 vmhost/secd. 0 or -errno, logged. */
+ * moved into the v2 vmhost/secd; with AppArmor in force, the profile
+ * folder for secd. 0 or -errno, logged. */
 int secd_cgroups_setup(pid_t pid);
 /* After the drop: reap children on SIGCHLD, probe cgroups and AppArmor. */
 int secd_launch_ready(struct event_base *base);
+/* Call cb(arg, waitpid status) when child pid exits (secd reaps every
+ * child on SIGCHLD). 0 or -EAGAIN (too many: pid is killed). */
+int secd_watch_child(pid_t pid, void (*cb)(void *arg, int status),
+    void *arg);
+/* Is AppArmor in force for guests (enabled, security_driver apparmor)? */
+bool secd_aa_active(void);
+/* "apparmor" when guests are confined by profiles, else "none". */
+const char *secd_security_model(void);
 /* The emulator allow-list in force (NULL-terminated). */
 const char *const *secd_emulators(void);
 
@@ -49,6 +59,9 @@ struct secd_launch_req {
 	size_t ntargets;
 	const int *fds;			/* the descriptors received (still ours) */
 	size_t nfds;
+	const char *profile;		/* AppArmor profile to exec into; NULL:
+					 * none (AppArmor not in force, or the
+					 * guest opted out) */
 };
 
 /*

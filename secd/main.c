@@ -9,14 +9,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <sys/apparmor.h>
 
 #include "secd.pb-c.h"
 #include "common/domain_xml.h"
 #include "common/fileio.h"
 #include "common/helperd.h"
+#include "common/ipc.h"
 #include "common/log.h"
 #include "common/paths.h"
+#include "secd/confine.h"
+#include "secd/emulator_policy.h"
 #include "secd/launch.h"
 #include "secd/profile.h"
 
@@ -24,8 +30,10 @@
 #define VMHOST_DATADIR "/usr/share/vmhost"
 #endif
 
-/* CAP_NET_ADMIN only with clear_emulator_capabilities = 0, to pass on. */
-static int secd_caps[] = { CAP_SETUID, CAP_SETGID, CAP_KILL, CAP_NET_ADMIN };
+/* SETUID, SETGID, KILL always; NET_ADMIN with clear_emulator_capabilities
+ * = 0 (passed on to the emulators), MAC_ADMIN with AppArmor in force
+ * (passed on to apparmor_parser). */
+static int secd_caps[5] = { CAP_SETUID, CAP_SETGID, CAP_KILL };
 
 static void
 secd_handle_status(struct rpc_call *call, const void *req)
@@ -35,6 +43,7 @@ secd_handle_status(struct rpc_call *call, const void *req)
 
 	(void)req;
 	daemon_status_fill(&st, "vmhost-secd");
+	st.security_model = (char *)(uintptr_t)secd_security_model();
 	rep.result_case = VMHOST__SECD__REPLY__RESULT_STATUS;
 	rep.status = &st;
 	rpc_reply(call, &rep.base, NULL, 0);
@@ -47,37 +56,115 @@ secd_handle_ping(struct rpc_call *call, const void *req)
 	rpc_reply_ok(call);
 }
 
+/* A launch in progress (its profile may be loading). */
+struct launch_ctx {
+	struct rpc_call *call;
+	const Vmhost__Secd__LaunchRequest *lr;
+	int fds[IPC_MAX_FDS];
+	size_t nfds;
+	char profile[AA_PROFILE_NAME_MAX];
+};
+
+static void
+launch_ctx_end(struct launch_ctx *c)
+{
+	for (size_t i = 0; i < c->nfds; i++)
+		close(c->fds[i]);
+	free(c);
+}
+
+/* The last step of a launch: start the emulator (in c->profile when set)
+ * and answer. */
+static void
+launch_finish(struct launch_ctx *c)
+{
+	const Vmhost__Secd__LaunchRequest *lr = c->lr;
+	Vmhost__Secd__Reply rep = VMHOST__SECD__REPLY__INIT;
+	Vmhost__Secd__LaunchReply lrep = VMHOST__SECD__LAUNCH_REPLY__INIT;
+	struct secd_launch_req rq = { lr->uuid, lr->name, lr->argv, lr->n_argv,
+		lr->fd_targets, lr->n_fd_targets, c->fds, c->nfds,
+		c->profile[0] ? c->profile : NULL };
+	int pidfd = -1, r;
+	char err[1024];
+	pid_t pid = -1;
+
+	r = secd_launch(&rq, &pid, &lrep.start_time, &pidfd, err, sizeof(err));
+	if (r < 0) {
+		rpc_reply_error(c->call, -r, "%s", err);
+	} else {
+		lrep.pid = pid;
+		rep.result_case = VMHOST__SECD__REPLY__RESULT_LAUNCH;
+		rep.launch = &lrep;
+		rpc_reply(c->call, &rep.base, &pidfd, 1);
+		close(pidfd);
+	}
+	launch_ctx_end(c);
+}
+
+/* apparmor_parser is done: launch in the profile, or report. */
+static void
+on_profile_loaded(void *arg, int status)
+{
+	struct launch_ctx *c = arg;
+
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		launch_finish(c);
+		return;
+	}
+	log_warn("guest %s: apparmor_parser failed on profile %s (status %d)",
+	    c->lr->uuid, c->profile, status);
+	rpc_reply_error(c->call, EPERM,
+	    "cannot load the AppArmor profile %s of '%s' (apparmor_parser %s %d)",
+	    c->profile, c->lr->name, WIFEXITED(status) ? "exit" : "signal",
+	    WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+	launch_ctx_end(c);
+}
+
+/*
+ * A launch: the guest's profile is written and loaded first when AppArmor
+ * is in force (apparmor_parser runs while the loop goes on; the reply
+ * waits for it), then the emulator starts in it.
+ */
 static void
 secd_handle_launch(struct rpc_call *call, const void *req)
 {
 	const Vmhost__Secd__LaunchRequest *lr =
 	    ((const Vmhost__Secd__Request *)req)->launch;
-	Vmhost__Secd__Reply rep = VMHOST__SECD__REPLY__INIT;
-	Vmhost__Secd__LaunchReply lrep = VMHOST__SECD__LAUNCH_REPLY__INIT;
-	struct secd_launch_req rq = { lr->uuid, lr->name, lr->argv, lr->n_argv,
-		lr->fd_targets, lr->n_fd_targets, NULL, 0 };
-	int fds[IPC_MAX_FDS], pidfd = -1, r;
+	struct domain_def *d = NULL;
+	struct launch_ctx *c;
 	char err[1024];
-	pid_t pid = -1;
+	bool confine;
+	int r;
 
-	rq.nfds = rpc_call_nfds(call);
-	if (rq.nfds > IPC_MAX_FDS)
-		rq.nfds = IPC_MAX_FDS;
-	for (size_t i = 0; i < rq.nfds; i++)
-		fds[i] = rpc_call_take_fd(call, i);
-	rq.fds = fds;
-	r = secd_launch(&rq, &pid, &lrep.start_time, &pidfd, err, sizeof(err));
-	for (size_t i = 0; i < rq.nfds; i++)
-		close(fds[i]);
-	if (r < 0) {
-		rpc_reply_error(call, -r, "%s", err);
+	if (!(c = calloc(1, sizeof(*c)))) {
+		rpc_reply_error(call, ENOMEM, "out of memory");
 		return;
 	}
-	lrep.pid = pid;
-	rep.result_case = VMHOST__SECD__REPLY__RESULT_LAUNCH;
-	rep.launch = &lrep;
-	rpc_reply(call, &rep.base, &pidfd, 1);
-	close(pidfd);
+	c->call = call;
+	c->lr = lr;
+	c->nfds = rpc_call_nfds(call);
+	if (c->nfds > IPC_MAX_FDS)
+		c->nfds = IPC_MAX_FDS;
+	for (size_t i = 0; i < c->nfds; i++)
+		c->fds[i] = rpc_call_take_fd(call, i);
+	if ((r = policy_uuid_valid(lr->uuid, err, sizeof(err))) < 0 ||
+	    (r = confine_decide(lr->uuid, lr->domain_xml, secd_aa_active(), &d,
+	    &confine, err, sizeof(err))) < 0)
+		goto fail;
+	if (!confine) {
+		domain_def_free(d);
+		launch_finish(c);
+		return;
+	}
+	r = confine_load(d, lr->uuid, c->profile, sizeof(c->profile),
+	    on_profile_loaded, c, err, sizeof(err));
+	domain_def_free(d);
+	if (r == 0)
+		return;
+fail:
+	log_warn("launch of guest %s refused: %s", lr->uuid, err);
+	rpc_reply_error(call, -r, "%s", err);
+	launch_ctx_end(c);
 }
 
 static void
@@ -146,77 +233,6 @@ secd_after_drop(struct event_base *base, struct daemon_opts *o)
 	return secd_launch_ready(base);
 }
 
-/* Add one file to the guest's list (files has room for AA_FILES_MAX). */
-static int
-guest_add(struct aa_file *files, size_t *n, const char *path,
-    enum aa_kind kind, bool readonly)
-{
-	if (!path)
-		return 0;
-	if (*n >= AA_FILES_MAX)
-		return -E2BIG;
-	files[*n].path = path;
-	files[*n].kind = kind;
-	files[*n].readonly = readonly;
-	(*n)++;
-	return 0;
-}
-
-static int
-guest_add_chardevs(struct aa_file *files, size_t *n,
-    const struct domain_chardev *c, size_t nc)
-{
-	int r = 0;
-
-	for (size_t i = 0; i < nc && r == 0; i++) {
-		if (c[i].type == DOMAIN_CHR_FILE)
-			r = guest_add(files, n, c[i].source_path,
-			    AA_KIND_SERIAL, false);
-		else if (c[i].type == DOMAIN_CHR_UNIX)
-			r = guest_add(files, n, c[i].source_path,
-			    AA_KIND_SOCKET, false);
-	}
-	return r;
-}
-
-/* The files of a definition, as the profile sees them. */
-static int
-guest_files(const struct domain_def *d, struct aa_file *files, size_t *n)
-{
-	int r = 0;
-
-	*n = 0;
-	for (size_t i = 0; i < d->ndisks && r == 0; i++) {
-		const struct domain_disk *k = &d->disks[i];
-
-		r = guest_add(files, n, k->source,
-		    k->device == DOMAIN_DISK_CDROM ? AA_KIND_CDROM :
-		    AA_KIND_DISK, k->readonly);
-	}
-	if (r == 0)
-		r = guest_add(files, n, d->os.kernel, AA_KIND_KERNEL, true);
-	if (r == 0)
-		r = guest_add(files, n, d->os.initrd, AA_KIND_INITRD, true);
-	if (r == 0)
-		r = guest_add_chardevs(files, n, d->serials, d->nserials);
-	if (r == 0)
-		r = guest_add_chardevs(files, n, d->consoles, d->nconsoles);
-	if (r == 0)
-		r = guest_add_chardevs(files, n, d->channels, d->nchannels);
-	return r;
-}
-
-/* ROOT/etc/vmhost/apparmor/TEMPLATE when the administrator put one there,
- * else the shipped one. */
-static void
-template_path(char *buf, size_t len)
-{
-	if (path_build(buf, len, VMHOST_ETC_DIR "/apparmor/TEMPLATE") == 0 &&
-	    access(buf, R_OK) == 0)
-		return;
-	snprintf(buf, len, "%s/apparmor/TEMPLATE", VMHOST_DATADIR);
-}
-
 /* --print-profile DOMAIN.xml: the profile and .files secd would write. */
 static int
 secd_print_profile(const char *file)
@@ -236,7 +252,7 @@ secd_print_profile(const char *file)
 	r = domain_parse(xml, len, &d, err, sizeof(err));
 	if (r == 0 && !(files = calloc(AA_FILES_MAX, sizeof(*files))))
 		r = -ENOMEM;
-	if (r == 0 && (r = guest_files(d, files, &n)) < 0)
+	if (r == 0 && (r = confine_guest_files(d, files, &n)) < 0)
 		snprintf(err, sizeof(err), "too many files (at most %d)",
 		    AA_FILES_MAX);
 	if (r == 0) {
@@ -245,7 +261,7 @@ secd_print_profile(const char *file)
 			    (i == 4 || i == 6 || i == 8 || i == 10) ? "-" : "",
 			    d->uuid[i]);
 		g = (struct aa_guest){ uuid, d->name, files, n };
-		template_path(tmpl, sizeof(tmpl));
+		confine_template_path(tmpl, sizeof(tmpl));
 		r = aa_print_profile(&g, tmpl, stdout, err, sizeof(err));
 	}
 	if (r < 0)
@@ -302,17 +318,23 @@ secd_check_config(const char *path)
 	return r < 0 ? 1 : 0;
 }
 
-static bool
-emulator_keeps_net_admin(const char *config)
+/* The capabilities qemu.conf (and the kernel) call for: 3, 4 or 5. */
+static size_t
+secd_caps_for(const char *config)
 {
 	struct secd_conf c;
 	char err[512];
-	bool keep;
+	size_t n = 3;
 
-	keep = secd_conf_load(config, &c, err, sizeof(err)) == 0 &&
-	    !c.clear_emulator_capabilities;
+	if (secd_conf_load(config, &c, err, sizeof(err)) == 0) {
+		if (!c.clear_emulator_capabilities)
+			secd_caps[n++] = CAP_NET_ADMIN;
+		if (!strcmp(c.security_driver, "apparmor") &&
+		    aa_is_enabled() == 1)
+			secd_caps[n++] = CAP_MAC_ADMIN;
+	}
 	secd_conf_free(&c);
-	return keep;
+	return n;
 }
 
 int
@@ -346,9 +368,9 @@ main(int argc, char **argv)
 	/* qemu.conf decides whether the emulators keep CAP_NET_ADMIN, which
 	 * secd must then hold (and keep inheritable, to raise it ambient in
 	 * the child). A broken qemu.conf is reported by before_drop. */
-	if (paths_set_root(o.root) == 0 && emulator_keeps_net_admin(o.config)) {
-		h.ncaps = 4;
-		h.inheritable = 1;
+	if (paths_set_root(o.root) == 0) {
+		h.ncaps = secd_caps_for(o.config);
+		h.inheritable = h.ncaps > 3;
 	}
 	optind = 0;
 	return helperd_main(argc, argv, &h);

@@ -240,8 +240,9 @@ caps_capabilities_xml(char **out)
 	host_uuid(uuid, sizeof(uuid));
 	fprintf(f, "<capabilities>\n\n  <host>\n    <uuid>%s</uuid>\n", uuid);
 	format_host_cpu(f);
-	fprintf(f, "    <secmodel>\n      <model>none</model>\n"
-	    "      <doi>0</doi>\n    </secmodel>\n  </host>\n\n");
+	fprintf(f, "    <secmodel>\n      <model>%s</model>\n"
+	    "      <doi>0</doi>\n    </secmodel>\n  </host>\n\n",
+	    helpers_secmodel());
 	format_guest(f);
 	fprintf(f, "\n</capabilities>\n");
 	return memstream_close(f, out);

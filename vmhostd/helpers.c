@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <event2/event.h>
 
@@ -47,15 +48,48 @@ autostart_now(evutil_socket_t fd, short what, void *arg)
 	lifecycle_autostart();
 }
 
+static char secmodel[16] = "none";
+
+const char *
+helpers_secmodel(void)
+{
+	return secmodel;
+}
+
+static void
+on_secd_model(void *arg, const ProtobufCMessage *rep, int err,
+    const char *msg, int *fds, size_t nfds)
+{
+	const Vmhost__Secd__Reply *r = (const Vmhost__Secd__Reply *)rep;
+
+	(void)arg;
+	for (size_t i = 0; i < nfds; i++)
+		close(fds[i]);
+	if (err || !r || r->result_case != VMHOST__SECD__REPLY__RESULT_STATUS) {
+		log_warn("cannot ask vmhost-secd for its security model: %s",
+		    msg ? msg : "no status");
+		return;
+	}
+	snprintf(secmodel, sizeof(secmodel), "%s",
+	    r->status->security_model && !strcmp(r->status->security_model,
+	    "apparmor") ? "apparmor" : "none");
+	log_info("security model: %s", secmodel);
+}
+
 /* Autostart once secd, which launches guests, is there the first time;
- * from the loop, since this runs before vmhostd.helpers[] is filled in. */
+ * from the loop, since this runs before vmhostd.helpers[] is filled in.
+ * Each connection asks for the security model (a new secd may differ). */
 static void
 secd_up(struct rpc_client *cl, void *arg)
 {
 	static int done;
+	Vmhost__Secd__Request req = VMHOST__SECD__REQUEST__INIT;
+	Vmhost__Empty empty = VMHOST__EMPTY__INIT;
 
-	(void)cl;
 	(void)arg;
+	req.op_case = VMHOST__SECD__REQUEST__OP_STATUS;
+	req.status = &empty;
+	rpc_client_call(cl, &req.base, NULL, 0, on_secd_model, NULL);
 	if (!done) {
 		done = 1;
 		event_base_once(vmhostd.base, -1, EV_TIMEOUT, autostart_now,

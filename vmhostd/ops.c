@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,11 +144,48 @@ lifecycle_console(struct vm *vm, struct rpc_call *call)
 	close(fd);
 }
 
-/* The live definition: the persistent one plus its runtime id. */
+/* A definition's <seclabel type='none'/>: the guest opted out of a profile. */
+static bool
+seclabel_opted_out(const struct domain_def *d)
+{
+	for (size_t i = 0; i < d->nseclabels; i++) {
+		if (d->seclabels[i].type == DOMAIN_SECLABEL_OFF)
+			return true;
+	}
+	return false;
+}
+
+/* The running guest's label as libvirt shows it: its profile vmhost-UUID
+ * under AppArmor, else type none. */
+static char *
+live_format(const struct vm *vm)
+{
+	static char model_aa[] = "apparmor", model_none[] = "none";
+	struct domain_def d = *vm->def;
+	struct domain_seclabel s = { 0 };
+	char label[64];
+	bool aa = !strcmp(helpers_secmodel(), "apparmor");
+
+	if (aa && !seclabel_opted_out(vm->def)) {
+		snprintf(label, sizeof(label), "vmhost-%s", vm->uuid);
+		s.type = DOMAIN_SECLABEL_DYNAMIC;
+		s.model = model_aa;
+		s.relabel = DOMAIN_YES;
+		s.label = label;
+	} else {
+		s.type = DOMAIN_SECLABEL_OFF;
+		s.model = aa ? model_aa : model_none;
+	}
+	d.seclabels = &s;
+	d.nseclabels = 1;
+	return domain_format(&d, 0);
+}
+
+/* The live definition: the persistent one plus its runtime id and label. */
 char *
 lifecycle_live_xml(const struct vm *vm)
 {
-	char *xml = domain_format(vm->def, 0), *out, *p;
+	char *xml = live_format(vm), *out, *p;
 	char idattr[32];
 	size_t n;
 

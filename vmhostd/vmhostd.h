@@ -31,6 +31,8 @@ extern const struct rpc_service vmhostd_service;
 int helpers_start(struct event_base *base);
 void helpers_stop(void);
 const char *helper_name(enum helper_id id);
+/* secd's security model ("apparmor" or "none"), asked at each connection. */
+const char *helpers_secmodel(void);
 
 /*
  * Ask every helper for its status; cb gets HELPER_COUNT statuses (a
