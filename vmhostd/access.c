@@ -11,7 +11,6 @@
 #include "common/fileio.h"
 #include "common/log.h"
 #include "common/paths.h"
-#include "common/priv.h"
 #include "vmhostd/acl.h"
 #include "vmhostd/domains.h"
 #include "vmhostd/networks.h"
@@ -33,35 +32,6 @@ struct access_peer {
 	char user[64];			/* "" until a deny needs it */
 	gid_t groups[];
 };
-
-static int
-peer_in_group(const struct ipc_peer *peer, gid_t gid)
-{
-	struct proc_status st;
-
-	if (peer->gid == gid)
-		return 1;
-	/* The peer's supplementary groups, as the kernel holds them now. */
-	if (proc_status_read(peer->pid, &st) < 0)
-		return 0;
-	for (size_t i = 0; i < st.ngroups; i++)
-		if (st.groups[i] == gid)
-			return 1;
-	return 0;
-}
-
-int
-access_check_rw(const struct ipc_peer *peer, void *ctx, char *msg, size_t len)
-{
-	(void)ctx;
-	if (peer->uid == 0 || peer->uid == vmhostd.uid ||
-	    peer_in_group(peer, vmhostd.gid))
-		return 0;
-	snprintf(msg, len,
-	    "access denied: uid %u is not root nor in group 'vmhost' (use the read-only socket, -r)",
-	    (unsigned)peer->uid);
-	return -EPERM;
-}
 
 /* The whole Groups: line of /proc/PID/status (priv.c's reader keeps 64). */
 static struct access_peer *
@@ -98,6 +68,36 @@ peer_read(const struct ipc_peer *ip)
 	}
 	free(text);
 	return p;
+}
+
+/* Primary or supplementary (every one, as the kernel holds them now). */
+static int
+peer_in_group(const struct ipc_peer *peer, gid_t gid)
+{
+	struct access_peer *p;
+	int in = 0;
+
+	if (peer->gid == gid)
+		return 1;
+	if (!(p = peer_read(peer)))
+		return 0;
+	for (size_t i = 0; i < p->ngroups && !in; i++)
+		in = p->groups[i] == gid;
+	free(p);
+	return in;
+}
+
+int
+access_check_rw(const struct ipc_peer *peer, void *ctx, char *msg, size_t len)
+{
+	(void)ctx;
+	if (peer->uid == 0 || peer->uid == vmhostd.uid ||
+	    peer_in_group(peer, vmhostd.gid))
+		return 0;
+	snprintf(msg, len,
+	    "access denied: uid %u is not root nor in group 'vmhost' (use the read-only socket, -r)",
+	    (unsigned)peer->uid);
+	return -EPERM;
 }
 
 static struct access_peer *

@@ -180,7 +180,9 @@ deny  user:$bob      domain.start                        bob-secret*
 allow user:$bob      domain.*,connect.*                  bob-*
 allow user:$bob      domain.list,domain.events,connect.* *
 allow user:$bob      network.list                        *
-allow user:$bob      network.read                        bob-*
+allow user:$bob      network.read,network.define         bob-*
+allow user:$bob      storage.*                           bob-*
+allow user:$bob      storage.list                        *
 deny  group:$ops     domain.destroy,network.*            *
 allow group:$ops     domain.start,domain.read,domain.list,domain.destroy  web-*
 allow group:$ops     domain.list,connect.*               *
@@ -189,16 +191,16 @@ default deny
 EOF
 chmod 644 "$acl"
 restart_vmhostd
-expect "vmhostd logs the rules it read" "acl.conf: 10 rules, default deny" tail -n 30 "$log"
+expect "vmhostd logs the rules it read" "acl.conf: 12 rules, default deny" tail -n 30 "$log"
 
 # carol: group rules
 expect "group rule allows start on web-*" "Domain 'web-1' started" as $carol start web-1
 refuse "deny before allow: destroy refused (first match wins)" \
-  "error: access denied: user '$carol' may not domain.destroy 'web-1' (acl.conf:8)" as $carol destroy web-1
+  "error: access denied: user '$carol' may not domain.destroy 'web-1' (acl.conf:10)" as $carol destroy web-1
 refuse "group rule does not reach db-1 (default)" \
-  "error: access denied: user '$carol' may not domain.start 'db-1' (acl.conf:12, default)" as $carol start db-1
+  "error: access denied: user '$carol' may not domain.start 'db-1' (acl.conf:14, default)" as $carol start db-1
 refuse "group deny on network.*" \
-  "access denied: user '$carol' may not network.list (acl.conf:8)" as $carol net-list --all
+  "access denied: user '$carol' may not network.list (acl.conf:10)" as $carol net-list --all
 out=$(as $carol list --all 2>&1)
 if [[ "$out" == *web-1* && "$out" == *web-2* && "$out" != *bob-1* && "$out" != *db-1* ]]; then
   ok "carol's list shows only web-* (filtered)"; else bad "carol's list: $out"; fi
@@ -211,7 +213,7 @@ refuse "bob may not start bob-secret1 (deny above the allow)" \
   "may not domain.start 'bob-secret1' (acl.conf:3)" as $bob start bob-secret1
 expect "bob may read bob-secret1 (only start is denied)" "bob-secret1" as $bob dominfo bob-secret1
 expect "bob may destroy bob-1 (domain.*)" "destroyed" as $bob destroy bob-1
-refuse "bob may not start web-2" "may not domain.start 'web-2' (acl.conf:12, default)" as $bob start web-2
+refuse "bob may not start web-2" "may not domain.start 'web-2' (acl.conf:14, default)" as $bob start web-2
 mkdom web-bob
 refuse "bob may not define web-bob" "may not domain.define 'web-bob'" as $bob define "$root/web-bob.xml"
 mkdom bob-3
@@ -234,6 +236,18 @@ wait $evpid
 if grep -q "bob-9" "$root/bob-events" && ! grep -q "web-9" "$root/bob-events"; then
   ok "bob's events show bob-9, not web-9 (filtered)"; else bad "bob's events: $(cat "$root/bob-events")"; fi
 refuse "dave may not wait for events" "may not domain.events" as $dave event --timeout 1
+# network and volume names
+mknet bob-n2; mknet web-n
+expect "bob may define network bob-n2 (name from the XML)" "bob-n2" as $bob net-define "$root/net-bob-n2.xml"
+refuse "bob may not define network web-n" "may not network.define 'web-n' (acl.conf:14, default)" \
+  as $bob net-define "$root/net-web-n.xml"
+refuse "bob may not undefine bob-n2 (no rule)" "may not network.undefine 'bob-n2'" as $bob net-undefine bob-n2
+expect "bob may create volume bob-v.raw" "Vol bob-v.raw created" as $bob vol-create-as bob-v.raw 1M
+refuse "bob may not create volume web-v.raw" "may not storage.vol-create 'web-v.raw'" \
+  as $bob vol-create-as web-v.raw 1M
+expect "bob may list volumes (storage.list on *)" "bob-v.raw" as $bob vol-list
+expect "bob may delete bob-v.raw" "deleted" as $bob vol-delete bob-v.raw
+refuse "carol may not list volumes (default)" "may not storage.list" as $carol vol-list
 expect "connect.* glob: bob may ask the version" "Running against daemon" as $bob version
 
 # uuids and ids resolve to names before the rules see them
@@ -245,12 +259,12 @@ refuse "an id is resolved: bob may not destroy web-1 by id $web1_id" \
   "may not domain.destroy 'web-1'" as $bob destroy "$web1_id"
 
 # dave: member of vmhost with no rule: the default
-refuse "no rule: default deny" "access denied: user '$dave' may not domain.list (acl.conf:12, default)" \
+refuse "no rule: default deny" "access denied: user '$dave' may not domain.list (acl.conf:14, default)" \
   as $dave list
 # alice: the rules apply on the read-only socket too
-expect "alice lists through -r (rule 10)" "web-1" as $alice -r list --all
+expect "alice lists through -r (rule 12)" "web-1" as $alice -r list --all
 refuse "acl applies on the read-only socket" \
-  "access denied: user '$alice' may not connect.hostname (acl.conf:12, default)" as $alice -r hostname
+  "access denied: user '$alice' may not connect.hostname (acl.conf:14, default)" as $alice -r hostname
 # read-only never mutates, even for root with 'allow uid:0 * *'
 before=$(snapshot)
 ro_writes root
@@ -263,7 +277,7 @@ expect "root allowed by uid:0" "Domain 'web-1' destroyed" "$cli" destroy web-1
 denied_once "a deny is logged once, with user, uid, op, object, rule" \
   "denied: user '$carol' uid $(uid_of $carol) pid" as $carol start db-1
 expect "the log line names op, object and rule" \
-  "domain.start 'db-1' (acl.conf:12, default)" grep -F "denied: user '$carol'" "$log"
+  "domain.start 'db-1' (acl.conf:14, default)" grep -F "denied: user '$carol'" "$log"
 expect "the deny is logged at warning level" "warn" grep -F "domain.start 'db-1'" "$log"
 
 # ---- 4. hostile inputs through the rules ----------------------------------------------------
@@ -273,14 +287,14 @@ refuse "a definition reusing web-1's uuid under an allowed name is refused" "err
 expect "web-1 is untouched" "web-1" "$cli" domname "$web1_uuid"
 printf '<domain><name>bob-4</name' >"$root/broken.xml"; chmod 644 "$root/broken.xml"
 refuse "an unparsable definition has no name: denied for bob" \
-  "may not domain.define (acl.conf:12, default)" as $bob define "$root/broken.xml"
+  "may not domain.define (acl.conf:14, default)" as $bob define "$root/broken.xml"
 refuse "an escape sequence in a key is escaped in the reply" \
-  "may not domain.read 'x\\x1b[31m\\\"\\\\' (acl.conf:12, default)" as $bob dominfo $'x\e[31m"\\'
+  "may not domain.read 'x\\x1b[31m\\\"\\\\' (acl.conf:14, default)" as $bob dominfo $'x\e[31m"\\'
 if grep -qP '\x1b' "$log"; then bad "a raw escape byte reached the log"; else ok "no raw escape byte in the log"; fi
 long=$(printf 'b%.0s' $(seq 1 4000))
 refuse "a 4000-byte key is handled" "error:" as $bob dominfo "bob-$long"
 refuse "a name with quotes and a backslash is escaped" \
-  "may not domain.start 'web-\\\"q\\\\' (acl.conf:12, default)" as $bob start 'web-"q\'
+  "may not domain.start 'web-\\\"q\\\\' (acl.conf:14, default)" as $bob start 'web-"q\'
 expect "vmhostd still serves" "ok" "$cli" ping
 
 # ---- 5. SIGHUP: a bad file keeps the rules, a good one replaces them -------------------------
@@ -294,7 +308,7 @@ refuse "old rules still apply after the bad reload" "may not domain.read 'web-2'
 { echo "allow user:$bob domain.read web-2"; cat "$root/acl.good"; } >"$acl"
 kill -HUP "$(stack_pid vmhostd)"
 sleep 0.3
-expect "a good reload is logged" "acl.conf reloaded: 11 rules, default deny" tail -n 5 "$log"
+expect "a good reload is logged" "acl.conf reloaded: 13 rules, default deny" tail -n 5 "$log"
 expect "the new rule applies at once" "web-2" as $bob dominfo web-2
 refuse "the rest still applies" "may not domain.read 'db-1'" as $bob dominfo db-1
 
@@ -332,6 +346,7 @@ expect "without acl.conf a member may do anything again" "Domain 'db-1' started"
 "$cli" destroy db-1 >/dev/null 2>&1
 for d in bob-1 bob-2 bob-secret1 web-1 web-2 db-1 'web-"q\'; do "$cli" undefine "$d" >/dev/null 2>&1; done
 "$cli" net-undefine bob-net >/dev/null 2>&1
+"$cli" net-undefine bob-n2 >/dev/null 2>&1
 
 echo "$pass passed, $failn failed"
 [ "$failn" = 0 ]
