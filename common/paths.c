@@ -63,6 +63,9 @@ paths_under(const char *path, const char *dir)
 	return strncmp(path, dir, n) == 0 && (path[n] == '/' || !path[n]);
 }
 
+static int paths_vbuild(char *buf, size_t len, int session, const char *fmt,
+    va_list ap) __attribute__((format(printf, 4, 0)));
+
 static int
 paths_vbuild(char *buf, size_t len, int session, const char *fmt, va_list ap)
 {

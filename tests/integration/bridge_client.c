@@ -24,7 +24,7 @@ static int
 do_tap(int fd, const char *bridge, const char *mac, char **cmd)
 {
 	Vmhost__Netd__BridgeRequest req = VMHOST__NETD__BRIDGE_REQUEST__INIT;
-	Vmhost__Netd__BridgeTapRequest tr = VMHOST__NETD__BRIDGE_TAP_REQUEST__INIT;
+	Vmhost__Netd__BridgeTapRequest tr;
 	ProtobufCMessage *rep = NULL;
 	const Vmhost__Netd__BridgeReply *br;
 	const char *msg = "";
@@ -32,6 +32,7 @@ do_tap(int fd, const char *bridge, const char *mac, char **cmd)
 	size_t nr = 4;
 	pid_t pid;
 
+	vmhost__netd__bridge_tap_request__init(&tr);
 	tr.bridge = (char *)(uintptr_t)bridge;
 	tr.mac = (char *)(uintptr_t)mac;
 	req.op_case = VMHOST__NETD__BRIDGE_REQUEST__OP_TAP;
@@ -87,10 +88,10 @@ do_raw(int fd, const char *kind)
 	} else if (strcmp(kind, "netd-op") == 0) {
 		/* the vmhostd-only service's request, on the public socket */
 		Vmhost__Netd__Request q = VMHOST__NETD__REQUEST__INIT;
-		Vmhost__Netd__NetworkStopRequest st =
-		    VMHOST__NETD__NETWORK_STOP_REQUEST__INIT;
+		Vmhost__Netd__NetworkStopRequest st;
 		uint8_t out[256];
 
+		vmhost__netd__network_stop_request__init(&st);
 		st.name = (char *)(uintptr_t)"default";
 		st.xml = (char *)(uintptr_t)"<network/>";
 		q.op_case = VMHOST__NETD__REQUEST__OP_NETWORK_STOP;
@@ -126,9 +127,10 @@ static int
 do_flood(int fd, int n)
 {
 	Vmhost__Netd__BridgeRequest req = VMHOST__NETD__BRIDGE_REQUEST__INIT;
-	Vmhost__Netd__BridgeTapRequest tr = VMHOST__NETD__BRIDGE_TAP_REQUEST__INIT;
+	Vmhost__Netd__BridgeTapRequest tr;
 	int busy = 0, other = 0;
 
+	vmhost__netd__bridge_tap_request__init(&tr);
 	tr.bridge = (char *)(uintptr_t)"br-none";
 	tr.mac = (char *)(uintptr_t)"";
 	req.op_case = VMHOST__NETD__BRIDGE_REQUEST__OP_TAP;
