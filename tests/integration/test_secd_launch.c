@@ -36,6 +36,7 @@ static int secd_pid;
 static uid_t qemu_uid;
 static gid_t kvm_gid;
 static char errmsg[1024];
+static const char *launch_xml;	/* LaunchRequest.domain_xml, NULL: empty */
 
 /* One request on a fresh connection; the reply's error message in errmsg.
  * Returns 0, the Error code (> 0), or -errno. */
@@ -95,6 +96,8 @@ launch(const char *uuid, char **argv, const int32_t *targets,
 	lr.n_argv = argc;
 	lr.fd_targets = (int32_t *)(uintptr_t)targets;
 	lr.n_fd_targets = ntargets;
+	if (launch_xml)
+		lr.domain_xml = (char *)(uintptr_t)launch_xml;
 	req.op_case = VMHOST__SECD__REQUEST__OP_LAUNCH;
 	req.launch = &lr;
 	r = call(&req, fds, nfds, &rep, rfds, &n);
@@ -308,6 +311,22 @@ refusals(void)
 		big[i] = S(i ? "-S" : QEMU);
 	big[599] = NULL;
 	CHECK_REFUSED(launch(UUID_B, big, NULL, 0, NULL, 0, NULL), "argv has 599 elements");
+	/* The definition that comes with a launch: its uuid must be the
+	 * guest's; model apparmor is refused on a host without it; broken
+	 * XML is an error. */
+	guest_argv(argv, UUID_B, NULL);
+	launch_xml = "<domain type='qemu'><name>x</name><uuid>" UUID_A
+	    "</uuid><memory>65536</memory><os><type>hvm</type></os></domain>";
+	CHECK_REFUSED(launch(UUID_B, argv, t3, 1, &fd, 1, NULL),
+	    "the definition's uuid " UUID_A " is not the guest's " UUID_B);
+	launch_xml = "<domain type='qemu'><name>x</name><uuid>" UUID_B
+	    "</uuid><memory>65536</memory><os><type>hvm</type></os>"
+	    "<seclabel type='dynamic' model='apparmor'/></domain>";
+	CHECK_REFUSED(launch(UUID_B, argv, t3, 1, &fd, 1, NULL),
+	    "security model 'apparmor' is not active on this host");
+	launch_xml = "<domain type='qemu'><name>x</name><uuid>" UUID_B;
+	CHECK(launch(UUID_B, argv, t3, 1, &fd, 1, NULL) > 0);
+	launch_xml = NULL;
 	close(fd);
 }
 
