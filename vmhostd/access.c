@@ -305,9 +305,12 @@ access_init(void)
 		while (k < access_nops && strcmp(access_ops[k],
 		    svc->handlers[i].name))
 			k++;
-		if (k == access_nops && access_nops < sizeof(access_ops) /
-		    sizeof(*access_ops))
-			access_ops[access_nops++] = svc->handlers[i].name;
+		if (k < access_nops)
+			continue;
+		if (access_nops == sizeof(access_ops) / sizeof(*access_ops))
+			log_fatal("more than %zu operation names: raise access_ops",
+			    access_nops);
+		access_ops[access_nops++] = svc->handlers[i].name;
 	}
 	if (path_build(access_path, sizeof(access_path), "%s/acl.conf",
 	    VMHOST_ETC_DIR) < 0)
