@@ -38,17 +38,21 @@ reply_vol_list(struct rpc_call *call, const Vmhost__Stord__VolListReply *l)
 	Vmhost__VolListReply lr;
 	Vmhost__VolInfo *v = calloc(l->n_vols ? l->n_vols : 1, sizeof(*v));
 	Vmhost__VolInfo **vp = calloc(l->n_vols ? l->n_vols : 1, sizeof(*vp));
+	size_t k = 0;
 
 	if (!v || !vp) {
 		rpc_reply_error(call, ENOMEM, "out of memory");
 		goto out;
 	}
 	for (size_t i = 0; i < l->n_vols; i++) {
-		vol_copy(l->vols[i], &v[i]);
-		vp[i] = &v[i];
+		if (!access_may(call, "storage.read", l->vols[i]->name))
+			continue;	/* acl.conf: only what the caller may read */
+		vol_copy(l->vols[i], &v[k]);
+		vp[k] = &v[k];
+		k++;
 	}
 	vmhost__vol_list_reply__init(&lr);
-	lr.n_vols = l->n_vols;
+	lr.n_vols = k;
 	lr.vols = vp;
 	rep.result_case = VMHOST__REPLY__RESULT_VOL_LIST;
 	rep.vol_list = &lr;

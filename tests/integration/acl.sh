@@ -245,7 +245,11 @@ refuse "bob may not undefine bob-n2 (no rule)" "may not network.undefine 'bob-n2
 expect "bob may create volume bob-v.raw" "Vol bob-v.raw created" as $bob vol-create-as bob-v.raw 1M
 refuse "bob may not create volume web-v.raw" "may not storage.vol-create 'web-v.raw'" \
   as $bob vol-create-as web-v.raw 1M
-expect "bob may list volumes (storage.list on *)" "bob-v.raw" as $bob vol-list
+"$cli" vol-create-as web-v2.raw 1M >/dev/null || bad "root vol-create-as web-v2.raw"
+out=$(as $bob vol-list 2>&1)
+if [[ "$out" == *bob-v.raw* && "$out" != *web-v2.raw* ]]; then ok "bob's vol-list shows bob-v.raw, not web-v2.raw (filtered)"
+else bad "bob's vol-list: $out"; fi
+"$cli" vol-delete web-v2.raw >/dev/null || bad "root vol-delete web-v2.raw"
 expect "bob may delete bob-v.raw" "deleted" as $bob vol-delete bob-v.raw
 refuse "carol may not list volumes (default)" "may not storage.list" as $carol vol-list
 expect "connect.* glob: bob may ask the version" "Running against daemon" as $bob version
