@@ -702,6 +702,38 @@ p_memballoon(struct dx *x, xmlNode *n, void *obj)
 	    "memballoon model");
 }
 
+static const struct dx_attr panic_attrs[] = {
+	DX_ATTR("model", DX_IDENT, struct domain_def, panic_model),
+};
+
+static int
+p_panic_address(struct dx *x, xmlNode *n, void *obj)
+{
+	return p_address(x, n, &((struct domain_def *)obj)->panic_addr);
+}
+
+static const struct dx_child panic_children[] = {
+	{ "address", p_panic_address, 1 },
+};
+
+/* <panic model='isa'/> (-device pvpanic) or 'pvpanic' (pvpanic-pci). */
+static int
+p_panic(struct dx *x, xmlNode *n, void *obj)
+{
+	static const char *const models[] = { "isa", "pvpanic", NULL };
+	struct domain_def *d = obj;
+	int rc = dx_attrs(x, n, panic_attrs, DX_N(panic_attrs), d) ?:
+	    dx_children(x, n, panic_children, DX_N(panic_children), d);
+
+	if (rc == 0 && !d->panic_model)
+		rc = dx_fail(x, "<panic> needs a model ('isa' or 'pvpanic')");
+	rc = rc ?: one_of(x, d->panic_model, models, "panic model");
+	if (rc == 0 && d->panic_addr.type && strcmp(d->panic_model, "isa") == 0 &&
+	    d->panic_addr.type != dx_enum(dx_addr_type_names, "isa"))
+		rc = dx_fail(x, "an isa panic device takes an isa address");
+	return rc;
+}
+
 #define R struct domain_rng
 static const struct dx_attr rng_attrs[] = {
 	DX_ATTR("model", DX_IDENT, R, model),
@@ -782,6 +814,7 @@ static const struct dx_child device_children[] = {
 	{ "input", p_input, 0 },
 	{ "memballoon", p_memballoon, 1 },
 	{ "rng", p_rng, 0 },
+	{ "panic", p_panic, 1 },
 };
 
 int
@@ -871,6 +904,8 @@ domain_free_devices(struct domain_def *d)
 	}
 	free(d->inputs);
 	free(d->memballoon_model), free(d->memballoon_stats_period);
+	free(d->panic_model);
+	domain_free_address(&d->panic_addr);
 	domain_free_address(&d->memballoon_addr);
 	for (size_t i = 0; i < d->nrngs; i++) {
 		free(d->rngs[i].model), free(d->rngs[i].backend_model);

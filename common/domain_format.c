@@ -175,6 +175,14 @@ fmt_misc_devices(struct dbuf *b, const struct domain_def *d)
 			dbuf_printf(b, "    </memballoon>\n");
 		}
 	}
+	if (d->panic_model) {
+		fmt_open(b, 4, "panic", KV("model", d->panic_model),
+		    !d->panic_addr.type);
+		if (d->panic_addr.type) {
+			fmt_address(b, 6, &d->panic_addr);
+			dbuf_printf(b, "    </panic>\n");
+		}
+	}
 	for (size_t i = 0; i < d->nrngs; i++) {
 		const struct domain_rng *r = &d->rngs[i];
 

@@ -265,6 +265,8 @@ struct domain_def {
 	int memballoon_autodeflate, memballoon_free_page_reporting; /* onoff */
 	char *memballoon_stats_period;
 	struct domain_address memballoon_addr;
+	char *panic_model;	/* "isa" or "pvpanic"; NULL: no panic device */
+	struct domain_address panic_addr;
 	struct domain_rng *rngs;
 	size_t nrngs;
 };

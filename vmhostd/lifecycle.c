@@ -215,8 +215,12 @@ on_status(void *arg, struct json *ret, const char *eclass, const char *edesc)
 
 	(void)eclass;
 	(void)edesc;
-	vm_set_state(lv->vm, st && strcmp(st, "running") == 0 ? VM_RUNNING :
-	    VM_PAUSED, st && strcmp(st, "running") == 0 ? "booted" : "user");
+	if (st && strcmp(st, "guest-panicked") == 0)	/* on_crash preserve */
+		vm_set_state(lv->vm, VM_CRASHED, "panicked");
+	else
+		vm_set_state(lv->vm, st && strcmp(st, "running") == 0 ?
+		    VM_RUNNING : VM_PAUSED, st && strcmp(st, "running") == 0 ?
+		    "booted" : "user");
 	lv->phase = LIVE_RUNNING;
 	log_info("guest '%s' (pid %d) reconnected: %s", lv->vm->def->name,
 	    lv->pid, st ? st : "unknown");
@@ -257,6 +261,37 @@ on_rebooted(void *arg, struct json *ret, const char *eclass,
 	vm_set_state(lv->vm, VM_RUNNING, "booted");
 }
 
+/* A guest panic seen through the panic device: on_crash decides. QEMU pauses
+ * on a panic (-action panic=pause for restart and preserve; -no-shutdown
+ * does it too), so it waits for us; action "poweroff" ends in SHUTDOWN. */
+static void
+live_panicked(struct vm_live *lv, const char *action)
+{
+	struct vm *vm = lv->vm;
+
+	switch (vm->def->on_crash) {
+	case DOMAIN_ACTION_PRESERVE:	/* kept for a look; destroy ends it */
+		vm_set_state(vm, VM_CRASHED, "panicked");
+		live_save(lv);
+		break;
+	case DOMAIN_ACTION_RESTART:	/* a fresh boot in the same emulator */
+		log_info("guest '%s' crashed: restarting it (on_crash)",
+		    vm->def->name);
+		vm_set_state(vm, VM_SHUTDOWN, "crashed");
+		qmp_command(lv->qmp, "system_reset", NULL, NULL, NULL);
+		qmp_command(lv->qmp, "cont", NULL, on_rebooted, lv);
+		events_emit(vm, "Rebooted", "Crashed");
+		break;
+	default:			/* destroy */
+		lv->stop_reason = "crashed";
+		if (action && strcmp(action, "pause") == 0) {
+			vm_set_state(vm, VM_SHUTDOWN, "crashed");
+			qmp_command(lv->qmp, "quit", NULL, NULL, NULL);
+		}
+		break;
+	}
+}
+
 static void
 qmp_event(void *arg, const char *name, struct json *data, int64_t sec,
     int64_t usec)
@@ -295,8 +330,8 @@ qmp_event(void *arg, const char *name, struct json *data, int64_t sec,
 	} else if (strcmp(name, "RESET") == 0 && !lv->fake_reboot) {
 		events_emit(vm, "Rebooted", "Reset");
 	} else if (strcmp(name, "GUEST_PANICKED") == 0) {
-		lv->stop_reason = "crashed";
 		events_emit(vm, "Crashed", "Panicked");
+		live_panicked(lv, json_str(json_get(data, "action")));
 	}
 }
 

@@ -571,6 +571,12 @@ add_boot(struct qa *a)
 		qa_add(a, "-no-shutdown");
 	if (d->on_reboot == DOMAIN_ACTION_DESTROY)
 		qa_add(a, "-no-reboot");
+	/* restart and preserve: the emulator waits and vmhostd acts */
+	if (d->panic_model && (d->on_crash == DOMAIN_ACTION_RESTART ||
+	    d->on_crash == DOMAIN_ACTION_PRESERVE)) {
+		qa_add(a, "-action");
+		qa_add(a, "panic=pause");
+	}
 	sb_printf(&b, "strict=on");
 	if (d->os.bootmenu)
 		sb_printf(&b, ",menu=%s", d->os.bootmenu == DOMAIN_YES ? "on" :
@@ -594,6 +600,25 @@ add_boot(struct qa *a)
 	}
 }
 
+/* on_crash values with no QEMU counterpart here are refused, not ignored. */
+static int
+check_actions(struct qa *a)
+{
+	static const char *const names[] = { NULL, "destroy", "restart",
+		"preserve", "rename-restart", "coredump-destroy",
+		"coredump-restart" };
+	int c = a->d->on_crash;
+
+	if (c == DOMAIN_ACTION_RENAME_RESTART ||
+	    c == DOMAIN_ACTION_COREDUMP_DESTROY ||
+	    c == DOMAIN_ACTION_COREDUMP_RESTART) {
+		qa_fail(a, "on_crash '%s' is not supported (use destroy, restart or preserve)",
+		    names[c]);
+		return -ENOTSUP;
+	}
+	return 0;
+}
+
 int
 qemu_build_argv(const struct domain_def *d, const struct qemu_launch *l,
     char ***argv, char *err, size_t errlen)
@@ -607,7 +632,8 @@ qemu_build_argv(const struct domain_def *d, const struct qemu_launch *l,
 	if ((rc = qa_init(&a, d, l)) < 0)
 		return rc;
 	add_head(&a);
-	rc = add_rtc(&a);
+	rc = check_actions(&a);
+	rc = rc ?: add_rtc(&a);
 	add_globals(&a);
 	add_boot(&a);
 	rc = rc ?: add_controllers(&a) ?: add_disks(&a) ?: add_nets(&a) ?:

@@ -474,6 +474,17 @@ add_balloon_rng(struct qa *a)
 			return -EINVAL;
 		qa_opt(a, "-device", &b);
 	}
+	if (d->panic_model && strcmp(d->panic_model, "isa") == 0) {
+		sb_printf(&b, "pvpanic,id=panic0");
+		if (d->panic_addr.iobase)
+			sb_printf(&b, ",ioport=%lu", qa_num(d->panic_addr.iobase, 0));
+		qa_opt(a, "-device", &b);
+	} else if (d->panic_model) {
+		sb_printf(&b, "pvpanic-pci,id=panic0");
+		if (sb_pci_addr(a, &b, &d->panic_addr) < 0)
+			return -EINVAL;
+		qa_opt(a, "-device", &b);
+	}
 	for (size_t i = 0; i < d->nrngs; i++) {
 		const struct domain_rng *r = &d->rngs[i];
 

@@ -237,6 +237,15 @@ test_refusals(void)
 	    "</domain>", "unsupported element 'qemu:commandline' in <domain>"));
 	CHECK(refused_with(HEAD "<os><type>hvm</type></os></domain>",
 	    "<os> given more than once"));
+	CHECK(refused_with(HEAD "<devices><panic/></devices></domain>",
+	    "<panic> needs a model"));
+	CHECK(refused_with(HEAD "<devices><panic model='hyperv'/></devices>"
+	    "</domain>", "panic model"));
+	CHECK(refused_with(HEAD "<devices><panic model='isa'/><panic "
+	    "model='isa'/></devices></domain>", "panic"));
+	CHECK(refused_with(HEAD "<devices><panic model='isa'><address "
+	    "type='pci' slot='0x05'/></panic></devices></domain>",
+	    "an isa panic device takes an isa address"));
 	CHECK(refused_with(HEAD "<features><hyperv/></features></domain>",
 	    "unsupported element 'hyperv' in <features>"));
 	CHECK(refused_with(HEAD "<devices><disk type='network' device='disk'/>"

@@ -41,6 +41,8 @@ static const struct {
 	{ "two-nics", { .qmp_fd = 3, .tap_fds = taps, .ntap_fds = 2 } },
 	{ "cdrom", { .qmp_fd = 3, .disks = cd_disks, .ndisks = 3 } },
 	{ "commas", { .qmp_fd = 3 } },
+	{ "panic-preserve", { .qmp_fd = 3, .serial_fds = serial4,
+	    .nserial_fds = 1 } },
 	{ "host-passthrough", { .qmp_fd = 3, .disks = hp_disks, .ndisks = 2,
 	    .channel_fds = chan5, .nchannel_fds = 1 } },
 };
@@ -182,6 +184,29 @@ test_errors(void)
 	CHECK(qemu_build_argv(d, &l, &argv, err, sizeof(err)) == 0);
 	CHECK(argv && has_arg(argv, "max"));
 	qemu_argv_free(argv);
+	domain_def_free(d);
+	/* on_crash: coredump and rename are refused by name; restart and
+	 * preserve make QEMU pause on a panic; a pci panic device */
+	d = load("panic-preserve");
+	l = (struct qemu_launch){ .qmp_fd = 3, .serial_fds = serial4,
+		.nserial_fds = 1 };
+	CHECK(d && qemu_build_argv(d, &l, &argv, err, sizeof(err)) == 0);
+	CHECK(argv && has_arg(argv, "panic=pause") &&
+	    has_arg(argv, "pvpanic,id=panic0,ioport=1285"));
+	qemu_argv_free(argv);
+	if (d) {
+		d->on_crash = DOMAIN_ACTION_COREDUMP_DESTROY;
+		CHECK(qemu_build_argv(d, &l, &argv, err, sizeof(err)) < 0);
+		CHECK(strstr(err, "on_crash 'coredump-destroy' is not supported"));
+		d->on_crash = DOMAIN_ACTION_DESTROY;
+		free(d->panic_model);
+		d->panic_model = strdup("pvpanic");
+		d->panic_addr.type = DOMAIN_ADDR_NONE;
+		CHECK(qemu_build_argv(d, &l, &argv, err, sizeof(err)) == 0);
+		CHECK(argv && has_arg(argv, "pvpanic-pci,id=panic0") &&
+		    !has_arg(argv, "panic=pause"));
+		qemu_argv_free(argv);
+	}
 	domain_def_free(d);
 	/* a tap interface without a tap fd */
 	d = load("two-nics");
