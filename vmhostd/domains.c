@@ -172,9 +172,12 @@ def_path(char *buf, size_t len, const char *name, int autostart)
 	    autostart ? "autostart/" : "", name);
 }
 
-/* Write the definition file atomically (fsync'd). */
+/* Write d's definition file: at once and fsync'd (w NULL), or staged for
+ * the group commit, which calls define_committed(w) when it is durable. */
+static void define_committed(void *arg, int rc, bool in_place);
+
 static int
-def_write(const struct domain_def *d, char *err, size_t errlen)
+def_write_as(const struct domain_def *d, void *w, char *err, size_t errlen)
 {
 	char path[4096], *xml;
 	int r;
@@ -187,12 +190,19 @@ def_write(const struct domain_def *d, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	r = file_write_atomic(path, xml, strlen(xml), 0600);
+	r = w ? commit_stage(path, xml, strlen(xml), 0600, define_committed, w) :
+	    file_write_atomic(path, xml, strlen(xml), 0600);
 	free(xml);
 	if (r < 0)
 		snprintf(err, errlen, "cannot save the definition of '%s': %s",
 		    d->name, strerror(-r));
 	return r;
+}
+
+static int
+def_write(const struct domain_def *d, char *err, size_t errlen)
+{
+	return def_write_as(d, NULL, err, errlen);
 }
 
 static struct vm *
@@ -305,29 +315,6 @@ define_committed(void *arg, int rc, bool in_place)
 	free(w);
 }
 
-static int
-define_stage(const struct domain_def *d, struct define_wait *w, char *err,
-    size_t errlen)
-{
-	char path[4096], *xml;
-	int r;
-
-	if (def_path(path, sizeof(path), d->name, 0) < 0) {
-		snprintf(err, errlen, "path too long");
-		return -ENAMETOOLONG;
-	}
-	if (!(xml = domain_format(d, 0))) {
-		snprintf(err, errlen, "out of memory");
-		return -ENOMEM;
-	}
-	r = commit_stage(path, xml, strlen(xml), 0600, define_committed, w);
-	free(xml);
-	if (r < 0)
-		snprintf(err, errlen, "cannot save the definition of '%s': %s",
-		    d->name, strerror(-r));
-	return r;
-}
-
 /* The staged definition takes effect in the store (in memory). */
 static void
 define_apply(struct vm *vm, struct domain_def *d, struct define_wait *w)
@@ -373,7 +360,7 @@ domains_define(const char *xml, size_t len, domains_define_fn done, void *arg,
 	w->done = done;
 	w->arg = arg;
 	w->isnew = !vm;
-	if ((r = define_stage(d, w, err, errlen)) < 0)
+	if ((r = def_write_as(d, w, err, errlen)) < 0)
 		goto fail;
 	if (vm) {
 		free(nvm);
