@@ -549,6 +549,7 @@ secd_launch(const struct secd_launch_req *rq, pid_t *pidp,
 {
 	char path[PATH_MAX];
 	int cg_fds[CG_NFDS], r;
+	bool prepared = false, allocated = false;
 	pid_t pid = -1;
 	uid_t uid = sl.uid;
 
@@ -556,16 +557,15 @@ secd_launch(const struct secd_launch_req *rq, pid_t *pidp,
 	for (size_t i = 0; i < CG_NFDS; i++)
 		cg_fds[i] = -1;
 	if ((r = launch_check(rq, path, sizeof(path), err, errlen)) < 0 ||
-	    (r = cg_prepare(rq->uuid, cg_fds, err, errlen)) < 0 ||
-	    (sl.conf.dynamic_users &&
-	    (r = du_alloc(rq->uuid, &uid, err, errlen)) < 0))
+	    (r = cg_prepare(rq->uuid, cg_fds, err, errlen)) < 0)
 		goto out;
-	if ((r = launch_fork(rq, path, cg_fds, uid, &pid, err, errlen)) < 0) {
-		char ignored[64];
-
-		secd_release(rq->uuid, pid, ignored, sizeof(ignored));
+	prepared = true;
+	if (sl.conf.dynamic_users &&
+	    (r = du_alloc(rq->uuid, &uid, err, errlen)) < 0)
 		goto out;
-	}
+	allocated = sl.conf.dynamic_users;
+	if ((r = launch_fork(rq, path, cg_fds, uid, &pid, err, errlen)) < 0)
+		goto out;
 	if ((*pidfd = pidfd_open(pid, 0)) < 0 ||
 	    proc_start_time(pid, start_time) < 0) {
 		r = -errno;
@@ -574,8 +574,6 @@ secd_launch(const struct secd_launch_req *rq, pid_t *pidp,
 		if (*pidfd >= 0)
 			close(*pidfd);
 		*pidfd = -1;
-		if (sl.conf.dynamic_users)
-			du_release(rq->uuid);
 		goto out;
 	}
 	*pidp = pid;
@@ -587,6 +585,10 @@ secd_launch(const struct secd_launch_req *rq, pid_t *pidp,
 	    rq->profile ? rq->profile : "");
 out:
 	cg_close(cg_fds);
+	if (r < 0 && allocated)
+		du_release(rq->uuid);
+	if (r < 0 && prepared)
+		cg_release(rq->uuid, pid);	/* the folders it made, now empty */
 	if (r < 0) {
 		char q[64];
 

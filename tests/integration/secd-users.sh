@@ -71,6 +71,7 @@ check "QMP works under a dynamic uid (suspend/resume)" bash -c "vmhost suspend d
 check "secd's state holds both" bash -c "grep -q '^250000 $(vmhost domuuid du1) $p1 ' '$state' && grep -q '^250001 $(vmhost domuuid du2) $p2 ' '$state'"
 out=$(vmhost start du3 2>&1); rc=$?
 check "range full: du3 refused ($out)" [ $rc != 0 ] && [[ "$out" == *"no free uid in dynamic_users_range 250000-250001"* ]]
+check "the refused launch left no cgroup folder" bash -c "! ls -d /sys/fs/cgroup/unified/vmhost/guests/$(vmhost domuuid du3) /sys/fs/cgroup/*/vmhost/$(vmhost domuuid du3) 2>/dev/null | grep -q ."
 
 # secd killed and restarted: the allocation comes back from its run state.
 stack_restart secd
