@@ -8,42 +8,19 @@
 #   coredump-destroy - refused at start with a one-line error naming it
 # Afterwards no emulator and no run state are left.
 set -uo pipefail
-guest=${VMHOST_GUEST:?built guest folder}
 root=$VMHOST_STACK_ROOT
-pass=0; failn=0
-ok() { echo "ok: $*"; pass=$((pass+1)); }
-bad() { echo "FAIL: $*"; failn=$((failn+1)); }
-wait_for() { # seconds, command...
-  local t=$1; shift
-  for _ in $(seq 1 $((t * 20))); do "$@" >/dev/null 2>&1 && return 0; sleep 0.05; done
-  return 1
-}
-state_is() { [ "$(vmhost domstate "$1" 2>/dev/null)" = "$2" ]; }
+. "$(dirname "$0")/lib.sh"
 panics() { grep -c VMHOST-PANIC "$root/var/log/vmhost/qemu/$1.log" 2>/dev/null || echo 0; }
 more_panics() { [ "$(panics "$1")" -ge "$2" ]; }
 
 mkdom() { # name on_crash
-  cat >"$root/$1.xml" <<XML
-<domain type='qemu'>
-  <name>$1</name>
-  <memory unit='MiB'>192</memory>
-  <vcpu>1</vcpu>
-  <os>
-    <type arch='x86_64' machine='pc'>hvm</type>
-    <kernel>$guest/vmlinux</kernel>
-    <initrd>$guest/initrd.img</initrd>
-    <cmdline>$(cat "$guest/cmdline") vmhost.mode=panic</cmdline>
-  </os>
-  <features><acpi/></features>
-  <on_poweroff>destroy</on_poweroff>
+  guest_xml "$1" panic "<on_poweroff>destroy</on_poweroff>
   <on_reboot>restart</on_reboot>
   <on_crash>$2</on_crash>
   <devices>
     <serial type='pty'><target port='0'/></serial>
     <panic model='isa'><address type='isa' iobase='0x505'/></panic>
-  </devices>
-</domain>
-XML
+  </devices>" >"$root/$1.xml"
   vmhost define "$root/$1.xml" >/dev/null || bad "define $1"
 }
 
@@ -98,5 +75,4 @@ sleep 0.2
 pgrep -f "qemu-system.*guest=c-" >/dev/null && bad "emulators left: $(pgrep -af 'guest=c-')" || ok "no emulator left"
 [ -z "$(ls "$root/run/vmhost/qemu/" 2>/dev/null)" ] && ok "no run state left" || bad "run state left: $(ls "$root/run/vmhost/qemu/")"
 for d in c-destroy c-preserve c-restart c-dump; do vmhost undefine $d >/dev/null; done
-echo "$pass passed, $failn failed"
-[ $failn = 0 ]
+finish
