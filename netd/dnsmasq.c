@@ -35,6 +35,7 @@ struct dnsmasq {
 	char errbuf[1024];
 	size_t errlen;
 	unsigned failures;		/* restarts in a row that failed */
+	int terminating;		/* SIGTERM sent by dnsmasq_stop_begin */
 	time_t started;
 	dnsmasq_started_fn cb;
 	void *arg;
@@ -427,13 +428,25 @@ dnsmasq_wait_exit(int pidfd, int ms)
 }
 
 void
-dnsmasq_stop(struct dnsmasq *d)
+dnsmasq_stop_begin(struct dnsmasq *d)
 {
 	if (!d)
 		return;
 	dnsmasq_launch_clear(d);
-	if (d->pid > 0 && d->pidfd >= 0) {
+	evtimer_del(d->ev_restart);
+	if (d->pid > 0 && d->pidfd >= 0 && !d->terminating) {
 		pidfd_send_signal(d->pidfd, SIGTERM, NULL, 0);
+		d->terminating = 1;
+	}
+}
+
+void
+dnsmasq_stop(struct dnsmasq *d)
+{
+	if (!d)
+		return;
+	dnsmasq_stop_begin(d);
+	if (d->pid > 0 && d->pidfd >= 0) {
 		if (!dnsmasq_wait_exit(d->pidfd, 2000)) {
 			log_warn("dnsmasq of network '%s' ignored SIGTERM: killing it",
 			    d->name);

@@ -46,8 +46,13 @@ int dnsmasq_busy(const struct dnsmasq *d);
  * pending start callback is not called. */
 void dnsmasq_free(struct dnsmasq *d);
 
-/* Terminate it (SIGTERM, then SIGKILL after 2 s), remove its pid file,
- * and free d. A pending start callback is not called. */
+/* Send it SIGTERM now (no wait; a pending start is abandoned), so that it
+ * exits while the caller does other work. NULL is fine. */
+void dnsmasq_stop_begin(struct dnsmasq *d);
+
+/* Terminate it (SIGTERM unless dnsmasq_stop_begin sent it, then SIGKILL
+ * after 2 s), remove its pid file, and free d. A pending start callback
+ * is not called. */
 void dnsmasq_stop(struct dnsmasq *d);
 
 #endif

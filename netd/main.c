@@ -18,6 +18,7 @@
 #include "common/paths.h"
 #include "netd/bridge_sock.h"
 #include "netd/dnsmasq_conf.h"
+#include "netd/firewall.h"
 #include "netd/network.h"
 #include "netd/tap.h"
 
@@ -315,6 +316,7 @@ netd_before_drop(struct event_base *base, struct daemon_opts *o)
 		log_error("cannot create %s: %s", path, strerror(-r));
 		return r;
 	}
+	firewall_before_drop();
 	/* any local user may reach bridge.sock (0666), not list the folder */
 	if (path_build(path, sizeof(path), VMHOST_HELPER_DIR_FMT, "netd") == 0 &&
 	    chmod(path, 0751) < 0)

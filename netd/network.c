@@ -5,6 +5,8 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,11 +23,12 @@
 #include "netd/firewall.h"
 #include "netd/tap.h"
 
+/* What a network holds, undone by net_teardown (bits). */
 enum net_stage {
 	STAGE_NONE = 0,
-	STAGE_RULES,
-	STAGE_FILES,
-	STAGE_DNSMASQ,
+	STAGE_RULES = 1,	/* firewall rules applied (or being) */
+	STAGE_FILES = 2,	/* dnsmasq's conf, hosts files written */
+	STAGE_DNSMASQ = 4,	/* running */
 };
 
 struct net_paths {
@@ -38,7 +41,9 @@ struct netd_net {
 	struct network_def *def;
 	struct net_paths p;
 	struct dnsmasq *dq;
-	enum net_stage stage;
+	unsigned stage;		/* enum net_stage bits */
+	int start_err;		/* a failure while dnsmasq was starting */
+	char start_msg[512];
 	int own_bridge;		/* delete it on undo */
 	int recreated;		/* sync made the bridge anew */
 	int ifindex;
@@ -56,6 +61,9 @@ static char statedir[PATH_MAX], rundir[PATH_MAX];
 int
 network_init(struct event_base *base, const char *user)
 {
+	char err[512];
+	int r;
+
 	net_base = base;
 	if (!(net_user = strdup(user)))
 		return -ENOMEM;
@@ -63,6 +71,10 @@ network_init(struct event_base *base, const char *user)
 	    path_build(rundir, sizeof(rundir), VMHOST_HELPER_DIR_FMT,
 	    "netd") < 0)
 		return -ENAMETOOLONG;
+	if ((r = firewall_init(rundir, err, sizeof(err))) < 0) {
+		log_error("%s", err);
+		return r;
+	}
 	return bridge_nl_init();
 }
 
@@ -116,6 +128,7 @@ network_shutdown(void)
 	}
 	nnets = 0;
 	tap_clear();
+	firewall_shutdown();
 	free(net_user);
 	net_user = NULL;
 }
@@ -308,13 +321,15 @@ net_write_files(struct netd_net *n, char *err, size_t errlen)
 	if ((r = dnsmasq_conf_build(n->def, statedir, n->p.pid, &c, err,
 	    errlen)) < 0)
 		return r;
-	n->stage = STAGE_FILES;
-	r = file_write_atomic(n->p.conf, c.conf, strlen(c.conf), 0644);
+	/* rewritten from the definition on every start and sync: atomic
+	 * (dnsmasq never reads half a file) but not fsync'd */
+	n->stage |= STAGE_FILES;
+	r = file_write_replace(n->p.conf, c.conf, strlen(c.conf), 0644);
 	if (r == 0)
-		r = c.hostsfile ? file_write_atomic(n->p.hosts, c.hostsfile,
+		r = c.hostsfile ? file_write_replace(n->p.hosts, c.hostsfile,
 		    strlen(c.hostsfile), 0644) : file_remove(n->p.hosts);
 	if (r == 0)
-		r = c.addnhosts ? file_write_atomic(n->p.addn, c.addnhosts,
+		r = c.addnhosts ? file_write_replace(n->p.addn, c.addnhosts,
 		    strlen(c.addnhosts), 0644) : file_remove(n->p.addn);
 	if (r < 0)
 		snprintf(err, errlen, "cannot write %s: %s", n->p.conf,
@@ -323,7 +338,7 @@ net_write_files(struct netd_net *n, char *err, size_t errlen)
 	return r;
 }
 
-/* Everything but dnsmasq itself. */
+/* The bridge, forwarding and dnsmasq's files: all dnsmasq needs. */
 static int
 net_bring_up(struct netd_net *n, int adopt, char *err, size_t errlen)
 {
@@ -338,10 +353,16 @@ net_bring_up(struct netd_net *n, int adopt, char *err, size_t errlen)
 		    strerror(-r));
 		return r;
 	}
-	n->stage = STAGE_RULES;
-	if ((r = firewall_apply(n->def, err, errlen)) < 0)
-		return r;
 	return net_write_files(n, err, errlen);
+}
+
+static int
+net_rules(struct netd_net *n, char *err, size_t errlen)
+{
+	if (n->def->forward == NETWORK_FORWARD_BRIDGE)
+		return 0;
+	n->stage |= STAGE_RULES;
+	return firewall_apply(n->def, err, errlen);
 }
 
 /* Does another active network still have rules in the table? */
@@ -355,26 +376,59 @@ net_others_have_rules(const struct netd_net *self)
 	return 0;
 }
 
-/* Undo whatever stage n reached (n is not in the list any more). */
+struct net_fw_job {
+	const char *bridge;
+	bool last;
+};
+
+static void *
+net_fw_remove_thread(void *arg)
+{
+	struct net_fw_job *j = arg;
+
+	firewall_remove(j->bridge, j->last);
+	return NULL;
+}
+
+/*
+ * Undo whatever stage n reached (n is not in the list any more). The
+ * slow parts overlap: dnsmasq gets SIGTERM first and exits meanwhile; the
+ * rules go in a thread while this one deletes the bridge (the kernel's
+ * RTM_DELLINK waits for an RCU barrier, tens of ms); then dnsmasq's exit
+ * is awaited. All of it is done when this returns.
+ */
 static void
 net_teardown(struct netd_net *n)
 {
 	const char *br = n->def->bridge;
+	struct net_fw_job job = { br, false };
+	pthread_t th;
+	bool rules = (n->stage & STAGE_RULES) && firewall_needed(n->def);
+	bool threaded = false;
 
-	if (n->dq) {
-		dnsmasq_stop(n->dq);
-		n->dq = NULL;
-	}
-	if (n->stage >= STAGE_FILES) {
+	if (n->dq)
+		dnsmasq_stop_begin(n->dq);
+	if (n->stage & STAGE_FILES) {
 		file_remove(n->p.conf);
 		file_remove(n->p.hosts);
 		file_remove(n->p.addn);
 	}
-	if (n->stage >= STAGE_RULES && firewall_needed(n->def))
-		firewall_remove(br, !net_others_have_rules(n));
+	if (rules) {
+		job.last = !net_others_have_rules(n);
+		threaded = n->own_bridge &&
+		    pthread_create(&th, NULL, net_fw_remove_thread, &job) == 0;
+		if (!threaded)
+			firewall_remove(br, job.last);
+	}
 	if (n->own_bridge) {
 		tap_remove_on_bridge(n->ifindex);
 		link_delete(br);
+	}
+	if (threaded)
+		pthread_join(th, NULL);
+	if (n->dq) {
+		dnsmasq_stop(n->dq);	/* waits for the exit */
+		n->dq = NULL;
 	}
 	n->stage = STAGE_NONE;
 	n->own_bridge = 0;
@@ -389,6 +443,10 @@ net_started(void *arg, int err, const char *msg)
 
 	n->starting = 0;
 	n->cb = NULL;
+	if (err == 0 && n->start_err < 0) {	/* the rules failed meanwhile */
+		err = n->start_err;
+		msg = n->start_msg;
+	}
 	if (err < 0) {
 		net_unlink(n);
 		net_teardown(n);
@@ -396,7 +454,7 @@ net_started(void *arg, int err, const char *msg)
 		net_free(n);
 		return;
 	}
-	n->stage = STAGE_DNSMASQ;
+	n->stage |= STAGE_DNSMASQ;
 	log_info("network '%s' started on '%s'", n->def->name, n->def->bridge);
 	cb(cbarg, 0, NULL, n->def->bridge, dnsmasq_pid(n->dq));
 }
@@ -443,10 +501,18 @@ network_start(const char *name, const char *xml, network_done_fn cb,
 	n->next = nets;
 	nets = n;
 	nnets++;
+	/* dnsmasq loads while the rules go in; the reply waits for both */
 	if ((r = net_bring_up(n, 0, err, sizeof(err))) == 0 && n->dq &&
 	    (r = dnsmasq_start(n->dq, net_started, n)) < 0)
 		snprintf(err, sizeof(err), "cannot start dnsmasq: %s",
 		    strerror(-r));
+	if (r == 0 && (r = net_rules(n, err, sizeof(err))) < 0 && n->dq) {
+		/* dnsmasq is starting: fail once it has (then it is known
+		 * and killed by the teardown) */
+		n->start_err = r;
+		snprintf(n->start_msg, sizeof(n->start_msg), "%s", err);
+		return;
+	}
 	if (r < 0 || !n->dq)
 		net_started(n, r, err);
 }
@@ -469,7 +535,7 @@ net_stop_unknown(const char *name, const char *xml, char *err, size_t errlen)
 	if (n->dq && dnsmasq_adopt(n->dq) < 0)
 		file_remove(n->p.pid);
 	if (d->forward != NETWORK_FORWARD_BRIDGE) {
-		n->stage = STAGE_FILES;
+		n->stage = STAGE_FILES | STAGE_RULES;
 		if (link_lookup(d->bridge, &li) == 0 &&
 		    strcmp(li.kind, "bridge") == 0) {
 			n->own_bridge = 1;
@@ -515,14 +581,15 @@ net_adopt(struct netd_net *n, char *err, size_t errlen)
 		return -EEXIST;
 	}
 	n->recreated = !exists;
-	if ((r = net_bring_up(n, exists, err, errlen)) < 0)
+	if ((r = net_bring_up(n, exists, err, errlen)) < 0 ||
+	    (r = net_rules(n, err, errlen)) < 0)
 		return r;
 	if (n->dq && dnsmasq_adopt(n->dq) < 0 &&
 	    (r = dnsmasq_start(n->dq, NULL, NULL)) < 0) {
 		snprintf(err, errlen, "cannot start dnsmasq: %s", strerror(-r));
 		return r;
 	}
-	n->stage = STAGE_DNSMASQ;
+	n->stage |= STAGE_DNSMASQ;
 	log_info("network '%s' %s", n->def->name,
 	    exists ? "adopted" : "recreated");
 	return 0;

@@ -44,6 +44,14 @@ foreach(xml ${fwcases})
   get_filename_component(case ${xml} NAME_WE)
   add_test(NAME golden.firewall_meaning.${case}
     COMMAND test_firewall_rules meaning ${NETDATA}/networkxml2firewalldata ${case})
+  # the iptables fallback: restore input in meaning, then applied for real
+  # (iptables-legacy and iptables-nft) inside unshare(CLONE_NEWNET) only
+  add_test(NAME golden.firewall_ipt_meaning.${case}
+    COMMAND test_firewall_rules ipt ${NETDATA}/networkxml2firewalldata ${case})
+  add_test(NAME golden.firewall_iptables.${case}
+    COMMAND test_firewall_rules iptrun ${NETDATA}/networkxml2firewalldata ${case})
+  set_tests_properties(golden.firewall_iptables.${case} PROPERTIES
+    SKIP_RETURN_CODE 77 ENVIRONMENT "PATH=/usr/sbin:/sbin:$ENV{PATH}")
   if(NFT_BIN)
     # nft -c, then apply/re-apply/delete, inside unshare --net only
     add_test(NAME golden.firewall_nft.${case}
@@ -62,6 +70,10 @@ if(DNSMASQ_BIN)
   set_tests_properties(golden.dnsmasq_syntax.vmhost-full-featured PROPERTIES
     ENVIRONMENT "PATH=/usr/sbin:/sbin:$ENV{PATH}")
 endif()
+add_test(NAME golden.firewall_iptables.vmhost-full-featured
+  COMMAND test_firewall_rules iptrun ${VMHOST_NETDATA} full-featured)
+set_tests_properties(golden.firewall_iptables.vmhost-full-featured PROPERTIES
+  SKIP_RETURN_CODE 77 ENVIRONMENT "PATH=/usr/sbin:/sbin:$ENV{PATH}")
 if(NFT_BIN)
   add_test(NAME golden.firewall_nft.vmhost-full-featured
     COMMAND test_firewall_rules nft ${VMHOST_NETDATA} full-featured)
