@@ -52,7 +52,7 @@ dir_fsync_parent(const char *path)
 
 /* Fill the open temp file: mode, data, fsync, close (fd is closed in any case). */
 static int
-file_fill_temp(int fd, const void *data, size_t len, mode_t mode)
+file_fill_temp(int fd, const void *data, size_t len, mode_t mode, int sync)
 {
 	int r = 0;
 
@@ -60,15 +60,16 @@ file_fill_temp(int fd, const void *data, size_t len, mode_t mode)
 		r = -errno;
 	if (r == 0)
 		r = fd_write_all(fd, data, len);
-	if (r == 0 && fsync(fd) < 0)
+	if (r == 0 && sync && fsync(fd) < 0)
 		r = -errno;
 	if (close(fd) < 0 && r == 0)
 		r = -errno;
 	return r;
 }
 
-int
-file_write_atomic(const char *path, const void *data, size_t len, mode_t mode)
+static int
+file_write_tmp_rename(const char *path, const void *data, size_t len,
+    mode_t mode, int sync)
 {
 	size_t plen = strlen(path);
 	char *tmp;
@@ -86,17 +87,30 @@ file_write_atomic(const char *path, const void *data, size_t len, mode_t mode)
 		r = -errno;
 		goto out;
 	}
-	r = file_fill_temp(fd, data, len, mode);
+	r = file_fill_temp(fd, data, len, mode, sync);
 	if (r == 0 && rename(tmp, path) < 0)
 		r = -errno;
 	if (r < 0) {
 		unlink(tmp);
 		goto out;
 	}
-	r = dir_fsync_parent(path);
+	r = sync ? dir_fsync_parent(path) : 0;
 out:
 	free(tmp);
 	return r;
+}
+
+int
+file_write_atomic(const char *path, const void *data, size_t len, mode_t mode)
+{
+	return file_write_tmp_rename(path, data, len, mode, 1);
+}
+
+int
+file_write_replace(const char *path, const void *data, size_t len,
+    mode_t mode)
+{
+	return file_write_tmp_rename(path, data, len, mode, 0);
 }
 
 int

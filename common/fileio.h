@@ -16,6 +16,14 @@ int file_write_atomic(const char *path, const void *data, size_t len,
     mode_t mode);
 
 /*
+ * The same without either fsync: readers never see a half-written file,
+ * but a power loss may lose it. For files rewritten from memory on every
+ * use (runtime state, generated configs). Returns 0 or -errno.
+ */
+int file_write_replace(const char *path, const void *data, size_t len,
+    mode_t mode);
+
+/*
  * Read a whole file of at most max bytes into a malloc'd, NUL-terminated
  * buffer. -EFBIG when larger than max. Returns 0 or -errno.
  */

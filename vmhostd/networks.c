@@ -138,9 +138,9 @@ status_path(char *buf, size_t len, const char *name)
 	return path_build(buf, len, "%s/%s.xml", NETWORKS_RUN_DIR, name);
 }
 
-/* Write a definition to path atomically (fsync'd). */
+/* Write a definition to path atomically; durable (fsync'd) when sync. */
 static int
-xml_write(const char *path, const struct network_def *d, char *err,
+xml_write(const char *path, const struct network_def *d, int sync, char *err,
     size_t errlen)
 {
 	char *xml, esc[128];
@@ -150,7 +150,8 @@ xml_write(const char *path, const struct network_def *d, char *err,
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	r = file_write_atomic(path, xml, strlen(xml), 0600);
+	r = sync ? file_write_atomic(path, xml, strlen(xml), 0600) :
+	    file_write_replace(path, xml, strlen(xml), 0600);
 	free(xml);
 	if (r < 0)
 		snprintf(err, errlen, "cannot save the definition of network "
@@ -168,7 +169,7 @@ def_write(const struct network_def *d, char *err, size_t errlen)
 		snprintf(err, errlen, "path too long");
 		return -ENAMETOOLONG;
 	}
-	return xml_write(path, d, err, errlen);
+	return xml_write(path, d, 1, err, errlen);
 }
 
 static int
@@ -180,7 +181,9 @@ status_write(const struct net *n, char *err, size_t errlen)
 		snprintf(err, errlen, "path too long");
 		return -ENAMETOOLONG;
 	}
-	return xml_write(path, n->def, err, errlen);
+	/* runtime state under /run (a tmpfs where it matters): atomic, but
+	 * no fsync; nothing of it survives a reboot anyway */
+	return xml_write(path, n->def, 0, err, errlen);
 }
 
 static void

@@ -51,12 +51,17 @@ expect "net-dhcp-leases --mac" "192.168.122." vmhost net-dhcp-leases default --m
 expect "its tap is on virbr0" "master virbr0" ip link show vnet0
 
 # dnsmasq killed: repaired. netd killed: the network and dnsmasq survive, resynced.
-dpid=$(pgrep -f "dnsmasq.*default.conf" | head -1)
+# this stack's dnsmasq only: other stacks on the machine may run a "default" too
+dq="dnsmasq.*$root/var/lib/vmhost/dnsmasq/default.conf"
+dpid=$(pgrep -f "$dq" | head -1)
 kill -KILL "$dpid"
-wait_for 10 bash -c "pgrep -f 'dnsmasq.*default.conf' | grep -vx $dpid" && ok "dnsmasq restarted after kill -9" || bad "dnsmasq not restarted"
-dpid=$(pgrep -f "dnsmasq.*default.conf" | head -1)
+# the pid file names the daemon once it is up (pgrep could catch its launcher,
+# which exits once the daemon is ready)
+dpf="$root/run/vmhost/netd/default.pid"
+wait_for 10 bash -c "p=\$(cat '$dpf' 2>/dev/null) && [ -n \"\$p\" ] && [ \"\$p\" != $dpid ] && kill -0 \$p" && ok "dnsmasq restarted after kill -9" || bad "dnsmasq not restarted"
+dpid=$(cat "$dpf")
 kill -KILL "$(stack_pid netd)"; sleep 0.2
-[ "$(pgrep -f 'dnsmasq.*default.conf' | head -1)" = "$dpid" ] && ok "dnsmasq survives netd's death" || bad "dnsmasq died with netd"
+[ "$(pgrep -f "$dq" | head -1)" = "$dpid" ] && ok "dnsmasq survives netd's death" || bad "dnsmasq died with netd"
 stack_start netd
 wait_for 10 vmhost ping --helpers && ok "netd back" || bad "netd did not come back"
 expect "network still active after netd restart" "default   active" vmhost net-list
@@ -67,7 +72,7 @@ wait_for 5 bash -c '! ip link show vnet0' && ok "tap gone with the guest" || bad
 expect "net-destroy" "destroyed" vmhost net-destroy default
 ip link show virbr0 >/dev/null 2>&1 && bad "bridge left" || ok "no bridge left"
 [ -z "$(nft list tables 2>/dev/null | grep vmhost)" ] && ok "no firewall table left" || bad "nft table left"
-[ -z "$(pgrep -f 'dnsmasq.*default.conf')" ] && ok "no dnsmasq left" || bad "dnsmasq left"
+[ -z "$(pgrep -f "$dq")" ] && ok "no dnsmasq left" || bad "dnsmasq left"
 ls "$root/run/vmhost/netd/"*.pid >/dev/null 2>&1 && bad "pid file left" || ok "no pid file left"
 kill "$(cat "$root/sysdns.pid")" 2>/dev/null
 echo "$pass passed, $failn failed"
