@@ -348,7 +348,8 @@ pool_vol_list(const char *dir, char ***names, size_t *n, char *err,
 		snprintf(err, errlen, "out of memory");
 		return r;
 	}
-	qsort(*names, *n, sizeof(**names), name_cmp);
+	if (*n > 1)	/* an empty pool has no array: qsort(NULL) is UB */
+		qsort(*names, *n, sizeof(**names), name_cmp);
 	return 0;
 }
 
