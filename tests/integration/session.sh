@@ -5,7 +5,9 @@
 # the system stack running. Its guest gets a tap on bridge br-ok from the system netd's
 # bridge socket (bridge.conf: allow br-ok), runs as that user and boots to its console
 # marker; a guest on br-no is refused with bridge.conf's message, a type='network' guest
-# is refused clearly; after destroy no tap and no emulator are left.
+# is refused clearly; after destroy no tap and no emulator are left. Also: --session
+# refused as root, a type='user' guest, the session daemon killed -9 and restarted
+# finding its guests, the user kept off netd.sock and the system rw socket.
 # Hostile inputs to the bridge socket, each checked, with netd still serving after:
 #   a name with '/', a 16-byte name, an empty name, a bridge that does not exist,
 #   an interface that is not a bridge (lo), a bridge denied after being allowed
@@ -97,7 +99,8 @@ expect "vmhostd-only request on the bridge socket" "unknown request type" asuser
 expect "netd logged the denial with the uid" "uid $uid" grep "br-no" "$root/log/netd.log"
 expect "netd logged the grant with the uid" "granted to uid $uid" cat "$root/log/netd.log"
 
-# The session daemon, as the user.
+# The session daemon, as the user (root is refused).
+expect "--session refused as root" "runs as an ordinary user, not root" env HOME=/root "$build/vmhostd/vmhostd" --session
 setpriv --reuid="$uid" --regid="$uid" --init-groups \
   env -i HOME="$home" XDG_RUNTIME_DIR="$home/run" PATH=/usr/bin:/bin \
   "$build/vmhostd/vmhostd" --session --root "$root" >"$base/session.log" 2>&1 &
@@ -159,6 +162,25 @@ wait_for 10 bash -c "! ip -o link show master br-ok | grep -q ." && ok "no tap l
 wait_for 10 bash -c "! pgrep -u $user -f qemu-system" && ok "no emulator left" || bad "emulator left"
 [ -z "$(ps -u "$user" -o stat= | grep Z)" ] && ok "no zombie left" || bad "zombie emulator"
 [ -z "$(ls "$home/run/vmhost/qemu/" 2>/dev/null)" ] && ok "no run state left" || bad "run state left"
+
+# A user-networking guest; then the session daemon killed -9 and restarted: it finds
+# the running guest again and can still destroy it.
+mkdom suser "<interface type='user'><model type='virtio'/></interface>"
+expect "define a user-networking guest" "defined" sv define "$home/suser.xml"
+expect "start type='user'" "started" sv start suser
+expect "start on br-ok again" "started" sv start sguest
+kill -KILL "$spid"; wait "$spid" 2>/dev/null
+setpriv --reuid="$uid" --regid="$uid" --init-groups \
+  env -i HOME="$home" XDG_RUNTIME_DIR="$home/run" PATH=/usr/bin:/bin \
+  "$build/vmhostd/vmhostd" --session --root "$root" >>"$base/session.log" 2>&1 &
+spid=$!
+wait_for 20 sv ping && ok "session daemon restarted after kill -9" || bad "no restart"
+expect "guest found running after the restart" "running" sv domstate sguest
+expect "user-networking guest too" "running" sv domstate suser
+expect "destroy after the restart" "destroyed" sv destroy sguest
+expect "destroy the user-networking guest" "destroyed" sv destroy suser
+wait_for 10 bash -c "! ip -o link show master br-ok | grep -q ." && ok "tap gone after destroy" || bad "tap left after restart"
+wait_for 10 bash -c "[ -z \"\$(ps -u $user -o stat=,comm= | grep qemu | grep -v '^Z')\" ]" && ok "no running emulator left" || bad "emulator left after restart"
 
 # Floods: per-uid rate limit and the connection limit; netd keeps serving.
 out=$("$client" "$bsock" flood 60)
