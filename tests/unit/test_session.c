@@ -72,6 +72,28 @@ test_errors(void)
 	CHECK_INT(bridge_conf_check(err, "br0", err, sizeof(err)), -ENOENT);
 	CHECK_INT(bridge_conf_allows(conf("bad.conf", "frobnicate all\n"),
 	    "br0"), 0);
+	/* a folder (or FIFO, device) is not read */
+	CHECK_INT(bridge_conf_check(dir, "br0", err, sizeof(err)), -EINVAL);
+	CHECK(strstr(err, "not a regular file") != NULL);
+	/* control bytes in a bad command come back escaped */
+	CHECK_INT(bridge_conf_check(conf("bad.conf", "\x1b[31m x\n"), "br0",
+	    err, sizeof(err)), -EINVAL);
+	CHECK(strchr(err, '\x1b') == NULL);
+}
+
+static void
+test_text(void)
+{
+	char err[256];
+
+	CHECK_INT(bridge_conf_check_text("allow br0\n", 10, "br0", err,
+	    sizeof(err)), 1);
+	/* the buffer's length counts, not a NUL inside */
+	CHECK_INT(bridge_conf_check_text("allow br0", 5, "br0", err,
+	    sizeof(err)), -EINVAL);
+	/* includes are not followed from a buffer */
+	CHECK_INT(bridge_conf_check_text("include /etc/passwd\nallow x\n", 28,
+	    "x", err, sizeof(err)), 1);
 }
 
 static void
@@ -91,6 +113,8 @@ test_include(void)
 	snprintf(text, sizeof(text), "include %s\nallow br0\n",
 	    conf("inc.conf", "garbage here\n"));
 	CHECK_INT(check(text, "br0"), 1);
+	snprintf(text, sizeof(text), "include %s\nallow br0\n", dir);
+	CHECK_INT(check(text, "br0"), 1);	/* a folder: ignored */
 	/* a file including itself stops at the depth limit */
 	snprintf(text, sizeof(text), "%s/loop.conf", dir);
 	{
@@ -165,6 +189,7 @@ main(void)
 	test_rules();
 	test_errors();
 	test_include();
+	test_text();
 	test_paths_map();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	if (system(cmd) != 0)
