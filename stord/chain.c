@@ -165,6 +165,11 @@ chain_open(struct walk *w, struct chain_layer *l, bool writable)
 	    S_ISBLK(st.st_mode)))
 		return chain_fail(w, -EINVAL, "image", l->real,
 		    "is not a regular file or block device");
+	/* A second name may be a hard link to a file outside the folders
+	 * (e.g. /etc/shadow) that realpath cannot see through. */
+	if (S_ISREG(st.st_mode) && st.st_nlink > 1)
+		return chain_fail(w, -EPERM, "image", l->real,
+		    "has more than one hard link (it may be a file from outside the allowed folders)");
 	flags = fcntl(l->fd, F_GETFL);
 	if (flags < 0 || fcntl(l->fd, F_SETFL, flags & ~O_NONBLOCK) < 0)
 		return chain_fail(w, -errno, "image", l->real,

@@ -181,6 +181,14 @@ owner_open(const char *path, char *real, struct stat *st, char *err,
 			close(fd);
 		return -EINVAL;
 	}
+	/* realpath cannot see through a hard link: another name of the
+	 * same file may be /etc/shadow. */
+	if (st->st_nlink > 1) {
+		snprintf(err, errlen, "'%s' has more than one hard link (it may be a file from outside the image folders): not given",
+		    str_escape(q, sizeof(q), real));
+		close(fd);
+		return -EPERM;
+	}
 	return fd;
 }
 
