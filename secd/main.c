@@ -311,6 +311,10 @@ secd_check_config(const char *path)
 	if (r < 0)
 		fprintf(stderr, "error: %s\n", r == -ENOMEM ? strerror(ENOMEM) :
 		    err);
+	else if (c.dynamic_users)
+		printf("qemu.conf: ok (dynamic users %u-%u, group %s, security_driver %s)\n",
+		    (unsigned)c.du_lo, (unsigned)c.du_hi, c.group,
+		    c.security_driver);
 	else
 		printf("qemu.conf: ok (user %s, group %s, security_driver %s)\n",
 		    c.user, c.group, c.security_driver);

@@ -94,6 +94,7 @@ check "no uid held after the stops" test ! -s "$state"
 check "no live process left in the range" bash -c "! ps -eo uid=,stat= | awk '\$1>=250000 && \$1<=250001 && \$2 !~ /^Z/' | grep -q ."
 grep -E 'dynamic' "$root/log/secd.log" | sed 's/^/  secd: /'
 
+check "--check-config shows the range" bash -c "'$secd' --root '$root' --check-config | grep -q 'dynamic users 250000-250001, group kvm'"
 # Hostile ranges.
 for bad_range in abc 5-1 0-10 1-2000000 250000- "$(($(id -u vmhost-qemu) - 1))-$(($(id -u vmhost-qemu) + 1))"; do
   printf 'dynamic_users = 1\ndynamic_users_range = "%s"\n' "$bad_range" >"$root/bad.conf"
