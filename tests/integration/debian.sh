@@ -3,7 +3,8 @@
 # The Debian package, end to end, on this machine:
 #  1. dpkg-buildpackage -us -uc -b on a copy of the working tree (tracked and
 #     untracked files, no build folders) in a scratch folder;
-#  2. lintian on the .changes: no error and no warning;
+#  2. lintian on the .changes and the source package's .dsc: no error and
+#     no warning (info and pedantic tags shown; overrides have reasons);
 #  3. apt-get install of the three .debs: users and groups, files, conffiles,
 #     tmpfiles applied, man pages render without warnings, the configs shipped
 #     parse (also with their examples uncommented), libvmhost-dev compiles a
@@ -117,6 +118,13 @@ mkdir -p "$src"
      [ -e "$f" ] && printf '%s\0' "$f"
    done) |
   (cd "$top" && tar --null -T - -cf -) | (cd "$src" && tar -xf -)
+# The source package too (native: the tree as a tarball), for lintian's
+# source checks; made before the build adds its outputs to the tree.
+if (cd "$scratch" && dpkg-source -b "vmhost-$version") >"$scratch/source.log" 2>&1; then
+  ok "dpkg-source -b"
+else
+  bad "dpkg-source -b: $(tail -n 5 "$scratch/source.log")"
+fi
 if (cd "$src" && dpkg-buildpackage -us -uc -b -j2) >"$scratch/build.log" 2>&1; then
   ok "dpkg-buildpackage"
 else
@@ -136,7 +144,10 @@ check "no build output in the source tree's debian/" \
   bash -c '[ ! -e "$1/debian/tmp" ] && [ ! -e "$1/debian/files" ] && [ ! -d "$1/debian/vmhost" ]' _ "$top"
 
 echo "== lintian"
-lintian --info --pedantic --fail-on error,warning "$changes" >"$scratch/lintian.log" 2>&1
+# -I --pedantic: every tag but experimental ones is shown; overrides (with
+# their reasons) are in debian/*.lintian-overrides.
+lintian -I --pedantic --fail-on error,warning "$changes" "$scratch/vmhost_$version.dsc" \
+  >"$scratch/lintian.log" 2>&1
 lrc=$?
 grep -v '^N:' "$scratch/lintian.log" | grep . | sed 's/^/  /'
 check "lintian: exit status 0 with --fail-on error,warning" [ "$lrc" = 0 ]
@@ -182,10 +193,17 @@ for f in /lib/systemd/system/{vmhostd,vmhost-netd,vmhost-secd,vmhost-stord}.serv
          /usr/share/vmhost/apparmor/TEMPLATE /usr/share/vmhost/cpu_map/index.xml \
          /usr/share/vmhost/networks/default.xml \
          /usr/share/bash-completion/completions/vmhost \
-         /usr/share/doc/vmhost/README.Debian.gz /usr/share/doc/vmhost/copyright \
-         /usr/share/doc/vmhost/systemd.md.gz \
          /usr/include/vmhost/vmhost.h; do
   check "$f" [ -f "$f" ]
+done
+# Documentation and man pages from the .deb itself (a host may exclude
+# /usr/share/doc and /usr/share/man from installation, as Docker images do).
+x="$scratch/extracted"
+dpkg-deb -x "$scratch/vmhost_${version}_${arch}.deb" "$x"
+for f in /usr/share/doc/vmhost/README.Debian.gz /usr/share/doc/vmhost/copyright \
+         /usr/share/doc/vmhost/systemd.md.gz /usr/share/man/man1/vmhost.1.gz \
+         /usr/share/man/man8/{vmhostd,vmhost-netd,vmhost-secd,vmhost-stord}.8.gz; do
+  check "in the package: $f" [ -f "$x$f" ]
 done
 ma=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 check "libvmhost.so.0 in /usr/lib/$ma" [ -e "/usr/lib/$ma/libvmhost.so.0" ]
@@ -207,10 +225,9 @@ check "tmpfiles applied: /etc/vmhost/qemu 700 vmhost vmhost" stat_is /etc/vmhost
 check "no /etc/dnsmasq.d/vmhost without the dnsmasq package" [ ! -e /etc/dnsmasq.d/vmhost ]
 
 echo "== man pages"
-for m in vmhost vmhostd vmhost-netd vmhost-secd vmhost-stord; do
-  f=$(man -w "$m" 2>/dev/null)
-  check "man -w $m: $f" [ -n "$f" ]
-  [ -n "$f" ] || continue
+for m in vmhost.1 vmhostd.8 vmhost-netd.8 vmhost-secd.8 vmhost-stord.8; do
+  f="$x/usr/share/man/man${m##*.}/$m.gz"
+  [ -f "$f" ] || continue
   w=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l -Tutf8 -Z "$f" 2>&1 >/dev/null)
   check "$m renders without warnings${w:+: $w}" [ -z "$w" ]
   check "$m has NAME and SYNOPSIS" \
