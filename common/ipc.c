@@ -17,6 +17,7 @@
 #include "common/log.h"
 
 #define IPC_READ_CHUNK	(64u * 1024)
+#define IPC_FRAMES_PER_TURN	32	/* then other peers' turn (fairness) */
 #define IPC_CMSG_SPACE	CMSG_SPACE(sizeof(int) * IPC_MAX_FDS)
 
 /*
@@ -58,6 +59,10 @@ struct ipc_conn {
 	int closed;		/* on_close has been called */
 	int flush_close;
 	uint32_t max_frame;	/* IPC_MAX_FRAME unless lowered */
+	size_t out_pause;	/* stop reading above this much unsent output (0: never) */
+	int paused;		/* input not read until the output drains */
+	int held;		/* input not read: ipc_conn_hold_input */
+	int read_off;		/* ev_read removed for paused or held */
 };
 
 static void ipc_conn_fail(struct ipc_conn *c, int err);
@@ -187,6 +192,40 @@ ipc_conn_set_max_frame(struct ipc_conn *c, uint32_t max)
 {
 	if (max && max < IPC_MAX_FRAME)
 		c->max_frame = max;
+}
+
+void
+ipc_conn_set_output_pause(struct ipc_conn *c, size_t bytes)
+{
+	c->out_pause = bytes;
+}
+
+/* Read the peer or not, after paused and held; frames already buffered
+ * are delivered from a later turn of the loop, never from here. */
+static void
+in_update(struct ipc_conn *c)
+{
+	int want = !c->paused && !c->held;
+
+	if (c->dead || c->closed || c->flush_close)
+		return;
+	if (want && c->read_off) {
+		c->read_off = 0;
+		event_add(c->ev_read, NULL);
+		event_active(c->ev_read, EV_READ, 1);
+	} else if (!want && !c->read_off) {
+		c->read_off = 1;
+		event_del(c->ev_read);
+	}
+}
+
+void
+ipc_conn_hold_input(struct ipc_conn *c, int hold)
+{
+	if (c->held != !!hold) {
+		c->held = !!hold;
+		in_update(c);
+	}
 }
 
 uint32_t
@@ -347,15 +386,24 @@ ipc_on_write(evutil_socket_t fd, short what, void *arg)
 	while (c->out_head < c->out_len) {
 		n = out_send_once(c);
 		if (n == -EAGAIN || n == -EINTR)
-			return;
+			break;
 		if (n < 0) {
 			ipc_conn_fail(c, (int)n);
 			return;
 		}
 	}
-	event_del(c->ev_write);
-	if (c->flush_close)
-		ipc_conn_fail(c, 0);
+	if (c->out_head == c->out_len) {
+		event_del(c->ev_write);
+		if (c->flush_close) {
+			ipc_conn_fail(c, 0);
+			return;
+		}
+	}
+	/* A peer that reads again is read again, from the frames kept. */
+	if (c->paused && ipc_conn_pending_output(c) <= c->out_pause / 2) {
+		c->paused = 0;
+		in_update(c);
+	}
 }
 
 static void
@@ -411,11 +459,24 @@ static int
 in_deliver(struct ipc_conn *c)
 {
 	size_t off = 0;
-	int rc = 0;
+	int rc = 0, budget = IPC_FRAMES_PER_TURN;
 
 	c->in_callback++;
-	while (!c->dead && !c->closed && !c->flush_close &&
+	while (!c->dead && !c->closed && !c->flush_close && !c->held &&
 	    c->in_len - off >= 4) {
+		/* Backpressure: a peer that does not read its replies is not
+		 * read either; its requests wait in the kernel's buffers. */
+		if (c->out_pause && ipc_conn_pending_output(c) > c->out_pause) {
+			c->paused = 1;
+			in_update(c);
+			break;
+		}
+		/* A peer with many frames queued gets a turn, then the others
+		 * theirs: the rest are delivered from a later callback. */
+		if (budget-- == 0) {
+			event_active(c->ev_read, EV_READ, 1);
+			break;
+		}
 		uint32_t len = be32(c->in + off);
 		int fds[IPC_MAX_FDS];
 		size_t nfds;
@@ -433,6 +494,10 @@ in_deliver(struct ipc_conn *c)
 		nfds = in_take_fds(c, start, start + 4 + len, fds);
 		off += 4 + (size_t)len;
 		c->on_frame(c, c->in + off - len, len, fds, nfds, c->arg);
+	}
+	if (!c->dead && c->out_pause && ipc_conn_pending_output(c) > c->out_pause) {
+		c->paused = 1;
+		in_update(c);
 	}
 	c->in_callback--;
 	if (c->dead) {
@@ -515,16 +580,21 @@ ipc_on_read(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	n = in_recv_once(c);
-	if (n == -EAGAIN || n == -EINTR)
+	if (c->paused || c->held)
 		return;
-	if (n < 0) {
-		ipc_conn_fail(c, (int)n);
-		return;
-	}
-	if (n == 0) {
-		ipc_conn_fail(c, c->in_len ? -EBADMSG : 0);
-		return;
+	/* Frames left by the per-turn budget go first: no read meanwhile. */
+	if (c->in_len < 4 || c->in_len - 4 < be32(c->in)) {
+		n = in_recv_once(c);
+		if (n == -EAGAIN || n == -EINTR)
+			return;
+		if (n < 0) {
+			ipc_conn_fail(c, (int)n);
+			return;
+		}
+		if (n == 0) {
+			ipc_conn_fail(c, c->in_len ? -EBADMSG : 0);
+			return;
+		}
 	}
 	in_deliver(c);
 }

@@ -47,6 +47,13 @@ int ipc_conn_send(struct ipc_conn *c, const uint8_t *msg, size_t len,
 /* Lower the incoming frame limit of one connection (a public socket). */
 void ipc_conn_set_max_frame(struct ipc_conn *c, uint32_t max);
 uint32_t ipc_conn_max_frame(const struct ipc_conn *c);
+/* Stop reading a peer while more than bytes of output wait for it (it does
+ * not read its replies), resume below half: its requests wait in the
+ * kernel's buffers, not in our memory. 0 (default): never. */
+void ipc_conn_set_output_pause(struct ipc_conn *c, size_t bytes);
+/* Stop (hold 1) or resume (0) reading and delivering the peer's frames,
+ * e.g. while it has as many calls in flight as it may. */
+void ipc_conn_hold_input(struct ipc_conn *c, int hold);
 const struct ipc_peer *ipc_conn_peer(const struct ipc_conn *c);
 int ipc_conn_fd(const struct ipc_conn *c);
 size_t ipc_conn_pending_output(const struct ipc_conn *c);

@@ -17,6 +17,7 @@
 #include "common/log.h"
 
 #define RPC_MAX_INFLIGHT	64	/* unanswered calls per client */
+#define RPC_OUTPUT_PAUSE	(1024 * 1024)	/* unread replies before a client is not read */
 
 /* ---- generic message access ---- */
 
@@ -150,7 +151,8 @@ call_unlink(struct rpc_call *call)
 		sc->calls = call->next;
 	if (call->next)
 		call->next->prev = call->prev;
-	sc->ncalls--;
+	if (sc->ncalls-- == RPC_MAX_INFLIGHT)
+		ipc_conn_hold_input(sc->conn, 0);	/* read it again */
 	call->sc = NULL;
 }
 
@@ -389,6 +391,11 @@ server_on_frame(struct ipc_conn *c, const uint8_t *msg, size_t len, int *fds,
 			close(fds[i]);
 		return;
 	}
+	/* A client with as many calls in flight as it may is not read until
+	 * one is answered: its further requests wait in the kernel's buffers
+	 * (the EBUSY reply below stays for safety). */
+	if (sc->ncalls == RPC_MAX_INFLIGHT)
+		ipc_conn_hold_input(sc->conn, 1);
 	h = handler_find(svc, rpc_msg_case(req));
 	if (!h) {
 		rpc_reply_error(call, EOPNOTSUPP, "unknown request type %u",
@@ -471,6 +478,7 @@ server_on_accept(evutil_socket_t lfd, short what, void *arg)
 		return;
 	}
 	ipc_conn_set_max_frame(sc->conn, s->opts.max_frame);
+	ipc_conn_set_output_pause(sc->conn, RPC_OUTPUT_PAUSE);
 	sc->next = s->conns;
 	if (s->conns)
 		s->conns->prev = sc;
