@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Group commit: staged temp files flushed together, renamed, folders fsync'd once. */
+/* Group commit: staged temp files flushed together, renamed, folders fsync'd once.
+ * The flush of a batch runs in a flusher thread so that the event loop keeps
+ * serving reads meanwhile; writes staged during it form the next batch. */
 #define LOG_MODULE "commit"
 #include "vmhostd/commit.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -25,28 +29,156 @@ struct staged {
 	void *arg;
 };
 
+struct batch {
+	struct staged items[COMMIT_BATCH_MAX];
+	size_t n;
+	int rc[COMMIT_BATCH_MAX], rdir;
+};
+
 static struct {
 	struct event_base *base;
 	struct event *ev;
 	struct staged items[COMMIT_BATCH_MAX];
 	size_t n;
-} q;
+	/* the batch with the flusher thread (no allocation, no logging there) */
+	struct batch fl;
+	bool busy;		/* fl is the thread's or its results are not delivered */
+	bool work, done, quit;	/* under mu */
+	pthread_t th;
+	pid_t pid;		/* the process that started the thread */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int efd;
+	struct event *eev;
+} q = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER,
+	.efd = -1 };
+
+static void batch_sync(struct batch *b);
+static void batch_deliver(struct batch *b);
+
+static void *
+flusher(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		uint64_t one = 1;
+
+		pthread_mutex_lock(&q.mu);
+		while (!q.work && !q.quit)
+			pthread_cond_wait(&q.cv, &q.mu);
+		pthread_mutex_unlock(&q.mu);
+		if (!q.work)
+			break;
+		batch_sync(&q.fl);
+		pthread_mutex_lock(&q.mu);
+		q.work = false;
+		q.done = true;
+		pthread_cond_broadcast(&q.cv);
+		pthread_mutex_unlock(&q.mu);
+		if (write(q.efd, &one, sizeof(one)) < 0) {
+			/* the main loop also waits on the condition */
+		}
+	}
+	return NULL;
+}
+
+/* Wait for the thread's batch and run its callbacks. */
+static void
+inflight_finish(void)
+{
+	if (!q.busy)
+		return;
+	pthread_mutex_lock(&q.mu);
+	while (!q.done)
+		pthread_cond_wait(&q.cv, &q.mu);
+	q.done = false;
+	pthread_mutex_unlock(&q.mu);
+	q.busy = false;
+	batch_deliver(&q.fl);
+}
+
+/* Hand the staged batch to the thread when it is free. */
+static void
+inflight_start(void)
+{
+	if (q.busy || q.n == 0)
+		return;
+	if (q.ev)
+		evtimer_del(q.ev);
+	memcpy(q.fl.items, q.items, q.n * sizeof(q.items[0]));
+	q.fl.n = q.n;
+	q.n = 0;
+	q.busy = true;
+	pthread_mutex_lock(&q.mu);
+	q.work = true;
+	pthread_cond_signal(&q.cv);
+	pthread_mutex_unlock(&q.mu);
+}
+
+static void
+on_flushed(evutil_socket_t fd, short what, void *arg)
+{
+	uint64_t v;
+	bool done;
+
+	(void)what;
+	(void)arg;
+	if (read(fd, &v, sizeof(v)) < 0) {
+		/* spurious: the batch may have been finished by commit_flush */
+	}
+	pthread_mutex_lock(&q.mu);
+	done = q.done;
+	pthread_mutex_unlock(&q.mu);
+	if (done)
+		inflight_finish();	/* never waits here */
+	inflight_start();	/* what was staged meanwhile */
+}
 
 static void commit_timer(evutil_socket_t fd, short what, void *arg);
+
+/* At exit: what the thread has lands, then it ends (joined, so nothing
+ * of it is left for leak checkers). Not in a forked child. */
+static void
+commit_atexit(void)
+{
+	if (getpid() != q.pid)
+		return;
+	inflight_finish();
+	pthread_mutex_lock(&q.mu);
+	q.quit = true;
+	pthread_cond_signal(&q.cv);
+	pthread_mutex_unlock(&q.mu);
+	pthread_join(q.th, NULL);
+}
 
 void
 commit_init(struct event_base *base)
 {
+	pthread_attr_t at;
+
 	q.base = base;
 	q.ev = evtimer_new(base, commit_timer, NULL);
 	if (!q.ev)
 		log_fatal("out of memory");
+	q.efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (q.efd < 0)
+		log_fatal("eventfd: %s", strerror(errno));
+	q.eev = event_new(base, q.efd, EV_READ | EV_PERSIST, on_flushed, NULL);
+	if (!q.eev || event_add(q.eev, NULL) < 0)
+		log_fatal("out of memory");
+	pthread_attr_init(&at);
+	pthread_attr_setstacksize(&at, 256 * 1024);
+	if (pthread_create(&q.th, &at, flusher, NULL) != 0)
+		log_fatal("cannot start the commit thread");
+	pthread_attr_destroy(&at);
+	q.pid = getpid();
+	atexit(commit_atexit);
 }
 
 size_t
 commit_pending(void)
 {
-	return q.n;
+	return q.n + (q.busy ? q.fl.n : 0);
 }
 
 static int
@@ -122,23 +254,23 @@ commit_stage(const char *path, const void *data, size_t len, mode_t mode,
 
 /* fsync the folder of path once per distinct folder among items[0..n). */
 static int
-sync_folders(size_t n)
+sync_folders(const struct staged *items, size_t n)
 {
 	int r = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		char *slash = strrchr(q.items[i].path, '/');
-		size_t dlen = slash ? (size_t)(slash - q.items[i].path) : 0;
+		char *slash = strrchr(items[i].path, '/');
+		size_t dlen = slash ? (size_t)(slash - items[i].path) : 0;
 		char dir[4096];
 		bool seen = false;
 		int fd;
 
 		for (size_t j = 0; j < i && !seen; j++)
-			seen = strncmp(q.items[j].path, q.items[i].path, dlen + 1) == 0 &&
-			    !strchr(q.items[j].path + dlen + 1, '/');
+			seen = strncmp(items[j].path, items[i].path, dlen + 1) == 0 &&
+			    !strchr(items[j].path + dlen + 1, '/');
 		if (seen || dlen == 0 || dlen >= sizeof(dir))
 			continue;
-		memcpy(dir, q.items[i].path, dlen);
+		memcpy(dir, items[i].path, dlen);
 		dir[dlen] = '\0';
 		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (fd < 0 || (fsync(fd) < 0 && errno != EINVAL))
@@ -151,56 +283,82 @@ sync_folders(size_t n)
 
 /* One flush for the data of every temp file: fsync when alone, else syncfs. */
 static int
-sync_data(size_t n)
+sync_data(const struct staged *items, size_t n)
 {
 	if (n == 1)
-		return fsync(q.items[0].fd) < 0 ? -errno : 0;
-	return syncfs(q.items[0].fd) < 0 ? -errno : 0;
+		return fsync(items[0].fd) < 0 ? -errno : 0;
+	return syncfs(items[0].fd) < 0 ? -errno : 0;
 }
 
-void
-commit_flush(void)
+/* Flush, rename, flush the folders: no allocation, no logging (the thread). */
+static void
+batch_sync(struct batch *b)
 {
-	struct staged batch[COMMIT_BATCH_MAX];
-	int rc[COMMIT_BATCH_MAX], rdata, rdir;
-	size_t n = q.n, failed = 0;
+	size_t n = b->n, failed = 0;
+	int rdata = sync_data(b->items, n);
 
-	if (n == 0)
-		return;
-	if (q.ev)
-		evtimer_del(q.ev);
-	rdata = sync_data(n);
 	for (size_t i = 0; i < n; i++) {
-		struct staged *s = &q.items[i];
+		struct staged *s = &b->items[i];
 
-		rc[i] = rdata;
-		if (close(s->fd) < 0 && rc[i] == 0)
-			rc[i] = -errno;
-		if (rc[i] == 0 && rename(s->tmp, s->path) < 0)
-			rc[i] = -errno;
-		if (rc[i] < 0) {
+		b->rc[i] = rdata;
+		if (close(s->fd) < 0 && b->rc[i] == 0)
+			b->rc[i] = -errno;
+		if (b->rc[i] == 0 && rename(s->tmp, s->path) < 0)
+			b->rc[i] = -errno;
+		if (b->rc[i] < 0) {
 			unlink(s->tmp);
 			failed++;
 		}
 	}
-	rdir = failed < n ? sync_folders(n) : 0;
+	b->rdir = failed < n ? sync_folders(b->items, n) : 0;
+}
+
+/* Log the outcome and call every done callback (the event loop's thread). */
+static void
+batch_deliver(struct batch *b)
+{
+	struct staged items[COMMIT_BATCH_MAX];
+	int rc[COMMIT_BATCH_MAX], rdir = b->rdir;
+	size_t n = b->n, failed = 0;
+
+	for (size_t i = 0; i < n; i++)
+		failed += b->rc[i] < 0;
 	for (size_t i = 0; i < n && (failed || rdir < 0); i++)
-		if (rc[i] < 0 || i == n - 1) {
+		if (b->rc[i] < 0 || i == n - 1) {
 			log_error("cannot commit %zu of %zu file(s): %s",
 			    rdir < 0 ? n : failed, n,
-			    strerror(rc[i] < 0 ? -rc[i] : -rdir));
+			    strerror(b->rc[i] < 0 ? -b->rc[i] : -rdir));
 			break;
 		}
 	if (!failed && rdir == 0)
 		log_debug("committed %zu file(s) with one flush", n);
-	memcpy(batch, q.items, n * sizeof(batch[0]));
-	q.n = 0;	/* done callbacks may stage again: a new batch */
+	memcpy(items, b->items, n * sizeof(items[0]));
+	memcpy(rc, b->rc, n * sizeof(rc[0]));
+	b->n = 0;	/* done callbacks may stage again: a new batch */
 	for (size_t i = 0; i < n; i++) {
 		/* in place but not known durable: the caller keeps it, says so */
-		batch[i].done(batch[i].arg, rc[i] < 0 ? rc[i] : rdir, rc[i] == 0);
-		free(batch[i].path);
-		free(batch[i].tmp);
+		items[i].done(items[i].arg, rc[i] < 0 ? rc[i] : rdir, rc[i] == 0);
+		free(items[i].path);
+		free(items[i].tmp);
 	}
+}
+
+/* Synchronous: the thread's batch lands, then what is staged, here. */
+void
+commit_flush(void)
+{
+	static struct batch b;	/* not reentered: callbacks only stage */
+
+	inflight_finish();
+	if (q.n == 0)
+		return;
+	if (q.ev)
+		evtimer_del(q.ev);
+	memcpy(b.items, q.items, q.n * sizeof(q.items[0]));
+	b.n = q.n;
+	q.n = 0;
+	batch_sync(&b);
+	batch_deliver(&b);
 }
 
 static void
@@ -209,5 +367,8 @@ commit_timer(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	(void)arg;
-	commit_flush();
+	if (q.eev)
+		inflight_start();	/* when busy: started once that batch lands */
+	else
+		commit_flush();
 }
