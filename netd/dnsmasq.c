@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Running one dnsmasq per network for vmhost-netd: detached start, pidfd watch, restart with backoff, adoption. */
+/* Running one dnsmasq per network for vmhost-netd: foreground start ready at its pid file, pidfd watch, restart with backoff, adoption. */
 #define LOG_MODULE "dnsmasq"
 #include "netd/dnsmasq.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <linux/capability.h>
 #include <poll.h>
 #include <signal.h>
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/pidfd.h>
+#include <sys/inotify.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -29,9 +31,9 @@ struct dnsmasq {
 	pid_t pid;			/* the daemon, 0 when none */
 	int pidfd;
 	struct event *ev_exit;
-	pid_t lpid;			/* the launcher, 0 when none */
-	int lpidfd, errfd;
-	struct event *ev_launch, *ev_timeout, *ev_restart;
+	pid_t lpid;			/* starting, not ready yet; 0: none */
+	int lpidfd, errfd, inofd;
+	struct event *ev_launch, *ev_ready, *ev_timeout, *ev_restart;
 	char errbuf[1024];
 	size_t errlen;
 	unsigned failures;		/* restarts in a row that failed */
@@ -54,7 +56,7 @@ dnsmasq_new(struct event_base *base, const char *name,
 	if (!d)
 		return NULL;
 	d->base = base;
-	d->pidfd = d->lpidfd = d->errfd = -1;
+	d->pidfd = d->lpidfd = d->errfd = d->inofd = -1;
 	d->name = strdup(name);
 	d->conf = strdup(p->conf);
 	d->pidfile = strdup(p->pidfile);
@@ -117,13 +119,11 @@ dnsmasq_read_pidfile(const char *path)
 	return pid > 1 && pid < (1L << 22) ? (pid_t)pid : 0;
 }
 
-/* Watch pid through a pidfd. 0 or -errno. */
+/* Watch pid through a pidfd (fd, or -1 to open one). 0 or -errno. */
 static int
-dnsmasq_watch(struct dnsmasq *d, pid_t pid)
+dnsmasq_watch(struct dnsmasq *d, pid_t pid, int fd)
 {
-	int fd = (int)pidfd_open(pid, 0);
-
-	if (fd < 0)
+	if (fd < 0 && (fd = (int)pidfd_open(pid, 0)) < 0)
 		return -errno;
 	if (!dnsmasq_is_ours(d, pid)) {	/* gone, and its pid reused */
 		close(fd);
@@ -147,7 +147,7 @@ dnsmasq_adopt(struct dnsmasq *d)
 
 	if (d->pid > 0)
 		return 0;
-	if (pid <= 0 || dnsmasq_watch(d, pid) < 0)
+	if (pid <= 0 || dnsmasq_watch(d, pid, -1) < 0)
 		return -ESRCH;
 	log_info("adopted dnsmasq of network '%s' (pid %ld)", d->name,
 	    (long)pid);
@@ -195,6 +195,7 @@ dnsmasq_on_exit(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	log_warn("dnsmasq of network '%s' (pid %ld) exited", d->name,
 	    (long)d->pid);
+	waitpid(d->pid, NULL, WNOHANG);	/* our child, unless adopted */
 	if (time(NULL) - d->started > 60)
 		d->failures = 0;	/* it ran a while: a fresh series */
 	dnsmasq_unwatch(d);
@@ -241,18 +242,21 @@ dnsmasq_child(char *const argv[], int errfd)
 		sigaction(sig, &sa, NULL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	setsid();	/* out of netd's session and process group */
 	close_range(3, ~0U, 0);
 	execve(argv[0], argv, envp);
 	_exit(127);
 }
 
-/* fork the launcher with stderr on a pipe; d->lpid, d->errfd set. */
+/* fork dnsmasq in the foreground with stderr on a pipe; d->lpid, d->errfd
+ * set. */
 static int
 dnsmasq_fork(struct dnsmasq *d)
 {
-	char conf[4200], lease[4200], user[300];
-	char *argv[] = { (char *)(uintptr_t)DNSMASQ_BIN, conf, lease, user,
+	char conf[4200], lease[4200], user[300], fg[] = "--keep-in-foreground";
+	char *argv[] = { (char *)(uintptr_t)DNSMASQ_BIN, fg, conf, lease, user,
 		NULL };
+	sigset_t all, old;
 	int p[2];
 	pid_t pid;
 
@@ -261,8 +265,15 @@ dnsmasq_fork(struct dnsmasq *d)
 	snprintf(user, sizeof(user), "--user=%s", d->user);
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return -errno;
-	if ((pid = fork()) == 0)
+	/* vfork: this process waits the few syscalls until the exec instead
+	 * of copying its page tables, and the child runs at once (on a busy
+	 * host a forked child may wait for a CPU); signals stay blocked
+	 * until the child has reset its handlers */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	if ((pid = vfork()) == 0)
 		dnsmasq_child(argv, p[1]);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	close(p[1]);
 	if (pid < 0) {
 		close(p[0]);
@@ -279,14 +290,18 @@ dnsmasq_launch_clear(struct dnsmasq *d)
 {
 	if (d->ev_launch)
 		event_free(d->ev_launch);
+	if (d->ev_ready)
+		event_free(d->ev_ready);
 	if (d->ev_timeout)
 		event_free(d->ev_timeout);
-	d->ev_launch = d->ev_timeout = NULL;
+	d->ev_launch = d->ev_ready = d->ev_timeout = NULL;
 	if (d->lpidfd >= 0)
 		close(d->lpidfd);
 	if (d->errfd >= 0)
 		close(d->errfd);
-	d->lpidfd = d->errfd = -1;
+	if (d->inofd >= 0)
+		close(d->inofd);
+	d->lpidfd = d->errfd = d->inofd = -1;
 	if (d->lpid > 0) {
 		kill(d->lpid, SIGKILL);
 		while (waitpid(d->lpid, NULL, 0) < 0 && errno == EINTR)
@@ -295,6 +310,33 @@ dnsmasq_launch_clear(struct dnsmasq *d)
 	d->lpid = 0;
 }
 
+/* inotify on the pid file's folder, before the fork: no write missed. */
+static int
+dnsmasq_watch_pidfile(struct dnsmasq *d)
+{
+	char dir[4200];
+	const char *slash = strrchr(d->pidfile, '/');
+
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - d->pidfile) :
+	    1, slash ? d->pidfile : ".");
+	if ((d->inofd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) < 0)
+		return -errno;
+	if (inotify_add_watch(d->inofd, dir, IN_CLOSE_WRITE | IN_MOVED_TO) < 0)
+		return -errno;
+	return 0;
+}
+
+static void dnsmasq_on_ready(evutil_socket_t fd, short what, void *arg);
+
+/*
+ * dnsmasq runs in the foreground (--keep-in-foreground, own session):
+ * netd's child, not killed with it (netd never signals its group; the
+ * systemd unit has KillMode=process). It is ready when it has written its
+ * pid file: by then it has parsed its config, bound every listening
+ * socket (DHCP, DNS UDP and TCP) and opened the lease file, so a request
+ * is queued and answered; right after, it points its stdio at /dev/null.
+ * Exiting before that is a failure whose first stderr line is the error.
+ */
 int
 dnsmasq_start(struct dnsmasq *d, dnsmasq_started_fn cb, void *arg)
 {
@@ -305,18 +347,24 @@ dnsmasq_start(struct dnsmasq *d, dnsmasq_started_fn cb, void *arg)
 		return -EALREADY;
 	evtimer_del(d->ev_restart);
 	d->errlen = 0;
-	if ((r = dnsmasq_fork(d)) < 0) {
+	file_remove(d->pidfile);
+	if ((r = dnsmasq_watch_pidfile(d)) < 0 ||
+	    (r = dnsmasq_fork(d)) < 0) {
 		log_error("cannot start dnsmasq for '%s': %s", d->name,
 		    strerror(-r));
+		dnsmasq_launch_clear(d);
 		return r;
 	}
 	d->lpidfd = (int)pidfd_open(d->lpid, 0);
 	if (d->lpidfd >= 0)
 		d->ev_launch = event_new(d->base, d->lpidfd, EV_READ,
 		    dnsmasq_on_launch, d);
+	d->ev_ready = event_new(d->base, d->inofd, EV_READ | EV_PERSIST,
+	    dnsmasq_on_ready, d);
 	d->ev_timeout = evtimer_new(d->base, dnsmasq_on_launch, d);
-	if (d->lpidfd < 0 || !d->ev_launch || !d->ev_timeout ||
-	    event_add(d->ev_launch, NULL) < 0 ||
+	if (d->lpidfd < 0 || !d->ev_launch || !d->ev_ready ||
+	    !d->ev_timeout || event_add(d->ev_launch, NULL) < 0 ||
+	    event_add(d->ev_ready, NULL) < 0 ||
 	    evtimer_add(d->ev_timeout, &tv) < 0) {
 		r = d->lpidfd < 0 ? -errno : -ENOMEM;
 		dnsmasq_launch_clear(d);
@@ -344,48 +392,72 @@ dnsmasq_stderr(struct dnsmasq *d)
 	return msg;
 }
 
-/* The launcher's verdict: 0 and the daemon watched, or -errno + msg. */
+/* Exited before it was ready, or the time ran out: -errno + msg. */
 static int
 dnsmasq_launch_result(struct dnsmasq *d, short what, char *msg, size_t len)
 {
 	int status = 0, r;
-	pid_t pid;
 
 	if (what & EV_TIMEOUT) {
 		snprintf(msg, len, "dnsmasq did not start within %d ms",
 		    DNSMASQ_START_TIMEOUT_MS);
-		return -ETIMEDOUT;
+		return -ETIMEDOUT;	/* the clear kills it */
 	}
 	while ((r = (int)waitpid(d->lpid, &status, 0)) < 0 && errno == EINTR)
 		;
 	d->lpid = 0;
-	if (r < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		snprintf(msg, len, "dnsmasq failed (%s %d): %s",
-		    WIFEXITED(status) ? "exit status" : "signal",
-		    WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
-		    dnsmasq_stderr(d));
-		return -EIO;
-	}
-	pid = dnsmasq_read_pidfile(d->pidfile);
-	log_debug("pid file %s names %ld", d->pidfile, (long)pid);
-	if (pid <= 0 || (r = dnsmasq_watch(d, pid)) < 0) {
-		snprintf(msg, len, "dnsmasq started but its pid file %s names no running dnsmasq",
-		    d->pidfile);
-		return -ESRCH;
-	}
-	return 0;
+	snprintf(msg, len, "dnsmasq failed (%s %d): %s",
+	    r < 0 || WIFEXITED(status) ? "exit status" : "signal",
+	    r < 0 ? -1 : WIFEXITED(status) ? WEXITSTATUS(status) :
+	    WTERMSIG(status), dnsmasq_stderr(d));
+	return -EIO;
 }
+
+static void dnsmasq_launch_done(struct dnsmasq *d, int r, const char *msg);
 
 static void
 dnsmasq_on_launch(evutil_socket_t fd, short what, void *arg)
 {
 	struct dnsmasq *d = arg;
-	dnsmasq_started_fn cb = d->cb;
 	char msg[1200];
 	int r;
 
 	(void)fd;
 	r = dnsmasq_launch_result(d, what, msg, sizeof(msg));
+	dnsmasq_launch_done(d, r, msg);
+}
+
+/* Something was written in the pid file's folder: is it our pid file? */
+static void
+dnsmasq_on_ready(evutil_socket_t fd, short what, void *arg)
+{
+	struct dnsmasq *d = arg;
+	char buf[4096], msg[600] = "";
+	pid_t pid = d->lpid;
+	int pidfd = d->lpidfd, r;
+
+	(void)what;
+	while (read(fd, buf, sizeof(buf)) > 0)
+		;	/* drain; the pid file says whether it is ours */
+	if (dnsmasq_read_pidfile(d->pidfile) != pid)
+		return;
+	log_debug("pid file %s names %ld: ready", d->pidfile, (long)pid);
+	d->lpid = 0;		/* handed over to the watch */
+	d->lpidfd = -1;
+	if ((r = dnsmasq_watch(d, pid, pidfd)) < 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		snprintf(msg, sizeof(msg), "dnsmasq wrote its pid file %s but is not running",
+		    d->pidfile);
+	}
+	dnsmasq_launch_done(d, r, msg);
+}
+
+static void
+dnsmasq_launch_done(struct dnsmasq *d, int r, const char *msg)
+{
+	dnsmasq_started_fn cb = d->cb;
+
 	dnsmasq_launch_clear(d);
 	d->cb = NULL;
 	if (r < 0)
@@ -400,6 +472,7 @@ dnsmasq_on_launch(evutil_socket_t fd, short what, void *arg)
 	if (cb)
 		cb(d->arg, r, r < 0 ? msg : NULL);
 }
+
 
 void
 dnsmasq_free(struct dnsmasq *d)
@@ -453,6 +526,7 @@ dnsmasq_stop(struct dnsmasq *d)
 			pidfd_send_signal(d->pidfd, SIGKILL, NULL, 0);
 			dnsmasq_wait_exit(d->pidfd, 1000);
 		}
+		waitpid(d->pid, NULL, WNOHANG);	/* our child, unless adopted */
 		log_debug("stopped dnsmasq %ld", (long)d->pid);
 	}
 	file_remove(d->pidfile);

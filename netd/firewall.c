@@ -101,6 +101,21 @@ ipt_child(char *const argv[], int in, int out, int errfd, char *const envp[])
 	_exit(127);
 }
 
+/* vfork (see dnsmasq_fork), signals blocked until the child reset them. */
+static pid_t
+ipt_spawn(char *const argv[], int in, int out, int errfd, char *const envp[])
+{
+	sigset_t all, old;
+	pid_t pid;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	if ((pid = vfork()) == 0)
+		ipt_child(argv, in, out, errfd, envp);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return pid;
+}
+
 static int
 memfd_with(const char *name, const char *text)
 {
@@ -149,9 +164,7 @@ ipt_exec(char *const argv[], const char *in, char **out, char *err,
 		snprintf(err, errlen, "cannot run %s: out of memory", argv[0]);
 		goto out;
 	}
-	if ((pid = fork()) == 0)
-		ipt_child(argv, fin, fout, ferr, envp);
-	if (pid < 0) {
+	if ((pid = ipt_spawn(argv, fin, fout, ferr, envp)) < 0) {
 		r = -errno;
 		snprintf(err, errlen, "cannot run %s: %s", argv[0], strerror(-r));
 		goto out;

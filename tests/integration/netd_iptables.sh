@@ -9,7 +9,9 @@
 # at once, one stopped leaving the other's rules intact; net-destroy leaving no chain,
 # no rule, no jump (and no nft table). Hostile input: an unknown backend name, an
 # unknown key and a non-string value in netd.conf, a bad VMHOST_NETD_FIREWALL: netd
-# refuses to start with one clear line naming the file and the allowed values.
+# refuses to start with one clear line naming the file and the allowed values. A
+# network dnsmasq refuses: the start fails with dnsmasq's message after the rules went
+# in, and leaves no rule, table, bridge or dnsmasq.
 #   netd_iptables.sh VMHOST_NETD TEST_NETD TEST_FIREWALL_RULES FIREWALLDATA_DIR
 set -uo pipefail
 netd=${1:?vmhost-netd} client=${2:?test_netd} fwtest=${3:?test_firewall_rules} data=${4:?dir}
@@ -86,7 +88,15 @@ cat >"$root/iso8.xml" <<'EOF'
   <ip address='10.88.0.1' prefix='24'><dhcp><range start='10.88.0.10' end='10.88.0.20'/></dhcp></ip>
 </network>
 EOF
-chmod 644 "$root/iso8.xml"
+# dnsmasq refuses this one (a made-up option): the start fails after the rules went in
+cat >"$root/bad9.xml" <<'EOF'
+<network xmlns:dnsmasq='http://libvirt.org/schemas/network/dnsmasq/1.0'><name>bad9</name>
+  <uuid>6d7a3f6e-3c2b-4c55-9a51-0f2c8a6e1b09</uuid><forward mode='nat'/><bridge name='virbr9'/>
+  <ip address='10.89.0.1' prefix='24'><dhcp><range start='10.89.0.10' end='10.89.0.20'/></dhcp></ip>
+  <dnsmasq:options><dnsmasq:option value='foo=bar'/></dnsmasq:options>
+</network>
+EOF
+chmod 644 "$root/iso8.xml" "$root/bad9.xml"
 cases="nat-default nat-ipv6 nat-ipv6-masquerade nat-many-ips nat-no-dhcp route-default"
 i=0; for c in $cases; do i=$((i+1)); xml "$c" "$i"; done
 
@@ -141,6 +151,13 @@ for backend in iptables iptables-legacy nftables; do
   echo "firewall_backend = \"$backend\"" >"$root/etc/vmhost/netd.conf"
   check "[$backend] netd starts" start_netd
   expect "[$backend] netd names its backend" "firewall backend: $backend" cat "$root/netd.log"
+  expect "[$backend] dnsmasq's refusal is the error" "dnsmasq failed (exit status 1): dnsmasq: bad option" \
+    cl start bad9 "$root/bad9.xml"
+  left=$(ours_left "${save4[@]}"; ours_left "${save6[@]}")
+  check "[$backend] the failed start left no chain, rule or jump${left:+: $left}" [ -z "$left" ]
+  check "[$backend] ... no nft table" sh -c "! nsenter --net=/run/netns/$ns nft list table inet vmhost >/dev/null 2>&1"
+  check "[$backend] ... no bridge" sh -c "! nsenter --net=/run/netns/$ns ip link show virbr9 >/dev/null 2>&1"
+  check "[$backend] ... no dnsmasq" sh -c "! pgrep -f '[d]nsmasq.*$root/var/lib/vmhost/dnsmasq/bad9.conf'"
   for c in $cases; do
     expect "[$backend] $c starts" "bridge=virbr0" cl start default "$root/$c.xml"
     if [ "$backend" = nftables ]; then
