@@ -406,6 +406,11 @@ net_teardown(struct netd_net *n)
 	bool rules = (n->stage & STAGE_RULES) && firewall_needed(n->def);
 	bool threaded = false;
 
+	if (rules) {
+		job.last = !net_others_have_rules(n);
+		threaded = n->own_bridge &&
+		    pthread_create(&th, NULL, net_fw_remove_thread, &job) == 0;
+	}
 	if (n->dq)
 		dnsmasq_stop_begin(n->dq);
 	if (n->stage & STAGE_FILES) {
@@ -413,13 +418,8 @@ net_teardown(struct netd_net *n)
 		file_remove(n->p.hosts);
 		file_remove(n->p.addn);
 	}
-	if (rules) {
-		job.last = !net_others_have_rules(n);
-		threaded = n->own_bridge &&
-		    pthread_create(&th, NULL, net_fw_remove_thread, &job) == 0;
-		if (!threaded)
-			firewall_remove(br, job.last);
-	}
+	if (rules && !threaded)
+		firewall_remove(br, job.last);
 	if (n->own_bridge) {
 		tap_remove_on_bridge(n->ifindex);
 		link_delete(br);
