@@ -139,6 +139,17 @@ netd_handle_sync(struct rpc_call *call, const void *req)
 			}
 		}
 	}
+	if (r->complete) {
+		const char **names = calloc(r->n_active + 1, sizeof(*names));
+		size_t k = 0;
+
+		for (size_t i = 0; names && i < r->n_active; i++)
+			if (netd_str_ok(r->active[i]->name, NETWORK_NAME_MAX))
+				names[k++] = r->active[i]->name;
+		if (names)
+			network_sync_prune(names, k);
+		free(names);
+	}
 	if (code)
 		rpc_reply_error(call, code, "%s", first);
 	else

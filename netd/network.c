@@ -3,6 +3,7 @@
 #define LOG_MODULE "network"
 #include "netd/network.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
@@ -34,6 +35,7 @@ enum net_stage {
 struct net_paths {
 	char conf[PATH_MAX], hosts[PATH_MAX], addn[PATH_MAX];
 	char leases[PATH_MAX], pid[PATH_MAX];
+	char journal[PATH_MAX];	/* the definition while netd holds it */
 };
 
 struct netd_net {
@@ -158,7 +160,9 @@ net_paths_build(struct net_paths *p, const char *name)
 	    dnsmasq_state_path(statedir, name, "leases", p->leases,
 	    sizeof(p->leases)) < 0 ||
 	    dnsmasq_state_path(rundir, name, "pid", p->pid,
-	    sizeof(p->pid)) < 0)
+	    sizeof(p->pid)) < 0 ||
+	    dnsmasq_state_path(rundir, name, "net", p->journal,
+	    sizeof(p->journal)) < 0)
 		return -ENAMETOOLONG;
 	return 0;
 }
@@ -432,6 +436,7 @@ net_teardown(struct netd_net *n)
 	}
 	n->stage = STAGE_NONE;
 	n->own_bridge = 0;
+	file_remove(n->p.journal);
 }
 
 static void
@@ -493,6 +498,15 @@ network_start(const char *name, const char *xml, network_done_fn cb,
 	}
 	if (!(n = net_new(d, err, sizeof(err)))) {
 		cb(arg, -ENOMEM, err, NULL, 0);
+		return;
+	}
+	/* what a netd killed from here on leaves is undone from this at
+	 * the next complete sync (network_sync_prune) */
+	if ((r = file_write_replace(n->p.journal, xml, strlen(xml), 0600)) < 0) {
+		snprintf(err, sizeof(err), "cannot record network '%s' in "
+		    "netd's run folder: %s", name, strerror(-r));
+		net_free(n);
+		cb(arg, r, err, NULL, 0);
 		return;
 	}
 	n->cb = cb;
@@ -623,7 +637,65 @@ network_sync_one(const char *name, const char *xml, char *err, size_t errlen)
 	n->next = nets;
 	nets = n;
 	nnets++;
+	if ((r = file_write_replace(n->p.journal, xml, strlen(xml), 0600)) < 0)
+		log_warn("cannot write %s: %s", n->p.journal, strerror(-r));
 	return 0;
+}
+
+static bool
+name_listed(const char *name, const char *const *names, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		if (strcmp(names[i], name) == 0)
+			return true;
+	return false;
+}
+
+void
+network_sync_prune(const char *const *names, size_t count)
+{
+	char path[PATH_MAX], err[1024], *xml;
+	struct netd_net *n, *next;
+	struct network_def *d;
+	struct dirent *de;
+	size_t len;
+	DIR *dp;
+
+	/* held, but stopped for vmhostd (it died before it recorded a start) */
+	for (n = nets; n; n = next) {
+		next = n->next;
+		if (n->starting || name_listed(n->def->name, names, count))
+			continue;
+		log_info("network '%s' is not active for vmhostd: stopping it",
+		    n->def->name);
+		net_unlink(n);
+		net_teardown(n);
+		net_free(n);
+	}
+	/* not held: a start or stop cut short by this netd's death */
+	if (!(dp = opendir(rundir)))
+		return;
+	while ((de = readdir(dp))) {
+		len = strlen(de->d_name);
+		if (len < 5 || strcmp(de->d_name + len - 4, ".net") != 0 ||
+		    snprintf(path, sizeof(path), "%s/%s", rundir, de->d_name) >=
+		    (int)sizeof(path) ||
+		    file_read_all(path, NETWORK_XML_MAX, &xml, &len) < 0)
+			continue;
+		d = NULL;
+		if (network_parse(xml, len, &d, err, sizeof(err)) < 0) {
+			file_remove(path);
+		} else if (!net_find(d->name) &&
+		    !name_listed(d->name, names, count)) {
+			log_info("network '%s': undoing what an interrupted start "
+			    "or stop left", d->name);
+			if (net_stop_unknown(d->name, xml, err, sizeof(err)) < 0)
+				log_warn("network '%s': %s", d->name, err);
+		}
+		network_def_free(d);
+		free(xml);
+	}
+	closedir(dp);
 }
 
 int

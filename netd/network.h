@@ -40,6 +40,12 @@ int network_stop(const char *name, const char *xml, char *err,
 int network_sync_one(const char *name, const char *xml, char *err,
     size_t errlen);
 
+/* After a complete sync (names: every network vmhostd holds active): stop
+ * the held networks not named, and undo what a start or stop cut short by
+ * netd's death left of the others (their definitions are kept in the run
+ * folder while held). */
+void network_sync_prune(const char *const *names, size_t count);
+
 /* May a tap go on bridge? Its ifindex and MTU; 0 or -EPERM with err. */
 int network_bridge_allowed(const char *bridge, int *ifindex, unsigned *mtu,
     char *err, size_t errlen);

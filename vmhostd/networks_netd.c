@@ -221,7 +221,7 @@ sync_build(Vmhost__Netd__NetworkSyncRequest *sync,
 
 /* Send a sync; cb as for rpc_client_call. */
 static void
-sync_send(const struct net *over, const struct network_def *d,
+sync_send(const struct net *over, const struct network_def *d, bool complete,
     rpc_reply_fn cb, void *arg)
 {
 	Vmhost__Netd__Request req;
@@ -241,6 +241,7 @@ sync_send(const struct net *over, const struct network_def *d,
 		cb(arg, NULL, -ENOMEM, "out of memory", NULL, 0);
 	} else {
 		vmhost__netd__request__init(&req);
+		sync.complete = complete;
 		req.op_case = VMHOST__NETD__REQUEST__OP_SYNC;
 		req.sync = &sync;
 		rpc_client_call(netd(), &req.base, NULL,
@@ -311,7 +312,7 @@ void
 networks_netd_up(struct rpc_client *cl)
 {
 	netd_cl = cl;
-	sync_send(NULL, NULL, on_synced, NULL);
+	sync_send(NULL, NULL, true, on_synced, NULL);
 }
 
 static void
@@ -356,7 +357,7 @@ networks_update_live(struct net *n, struct network_def *d,
 		return;
 	}
 	op->def = d;
-	sync_send(n, d, on_live_synced, op);
+	sync_send(n, d, false, on_live_synced, op);
 }
 
 struct leases_op {
