@@ -24,7 +24,10 @@
 
 struct staged {
 	char *path, *tmp;
-	int fd;
+	int fd;			/* the temp file, written by the flusher */
+	void *data;
+	size_t len;
+	mode_t mode;
 	commit_done_fn done;
 	void *arg;
 };
@@ -197,38 +200,51 @@ write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
+/* Keep a copy of what to write; the files are made by the flush (the
+ * event loop does no disk I/O for a staged write). */
 static int
 stage_file(struct staged *s, const char *path, const void *data, size_t len,
     mode_t mode)
 {
 	size_t plen = strlen(path);
-	int r = 0;
 
 	if (plen == 0 || path[plen - 1] == '/')
 		return -EINVAL;
 	s->path = strdup(path);
 	s->tmp = malloc(plen + sizeof(".tmp.XXXXXX"));
-	if (!s->path || !s->tmp) {
-		r = -ENOMEM;
-		goto fail;
+	s->data = malloc(len ? len : 1);
+	if (!s->path || !s->tmp || !s->data) {
+		free(s->path);
+		free(s->tmp);
+		free(s->data);
+		return -ENOMEM;
 	}
 	memcpy(s->tmp, path, plen);
 	memcpy(s->tmp + plen, ".tmp.XXXXXX", sizeof(".tmp.XXXXXX"));
-	if ((s->fd = mkostemp(s->tmp, O_CLOEXEC)) < 0) {
-		r = -errno;
-		goto fail;
-	}
-	if (fchmod(s->fd, mode) < 0)
+	memcpy(s->data, data, len);
+	s->len = len;
+	s->mode = mode;
+	s->fd = -1;
+	return 0;
+}
+
+/* The temp file beside the path, written, not yet flushed (no allocation). */
+static int
+temp_write(struct staged *s)
+{
+	int r = 0;
+
+	if ((s->fd = mkostemp(s->tmp, O_CLOEXEC)) < 0)
+		return -errno;
+	if (fchmod(s->fd, s->mode) < 0)
 		r = -errno;
 	if (r == 0)
-		r = write_all(s->fd, data, len);
+		r = write_all(s->fd, s->data, s->len);
 	if (r == 0)
 		return 0;
 	close(s->fd);
 	unlink(s->tmp);
-fail:
-	free(s->path);
-	free(s->tmp);
+	s->fd = -1;
 	return r;
 }
 
@@ -282,24 +298,41 @@ sync_folders(const struct staged *items, size_t n)
 }
 
 /* One flush for the data of every temp file: fsync when alone, else syncfs. */
+/* One flush for the data of every temp file written: fsync when alone,
+ * else syncfs. */
 static int
 sync_data(const struct staged *items, size_t n)
 {
-	if (n == 1)
-		return fsync(items[0].fd) < 0 ? -errno : 0;
-	return syncfs(items[0].fd) < 0 ? -errno : 0;
+	int fd = -1, nfd = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (items[i].fd >= 0 && nfd++ == 0)
+			fd = items[i].fd;
+	if (nfd == 0)
+		return 0;
+	if (nfd == 1)
+		return fsync(fd) < 0 ? -errno : 0;
+	return syncfs(fd) < 0 ? -errno : 0;
 }
 
-/* Flush, rename, flush the folders: no allocation, no logging (the thread). */
+/* Write, flush, rename, flush the folders: no allocation, no logging (the
+ * thread, or commit_flush). */
 static void
 batch_sync(struct batch *b)
 {
 	size_t n = b->n, failed = 0;
-	int rdata = sync_data(b->items, n);
+	int rdata;
 
+	for (size_t i = 0; i < n; i++)
+		b->rc[i] = temp_write(&b->items[i]);
+	rdata = sync_data(b->items, n);
 	for (size_t i = 0; i < n; i++) {
 		struct staged *s = &b->items[i];
 
+		if (s->fd < 0) {	/* not written: rc says why */
+			failed++;
+			continue;
+		}
 		b->rc[i] = rdata;
 		if (close(s->fd) < 0 && b->rc[i] == 0)
 			b->rc[i] = -errno;
@@ -340,6 +373,7 @@ batch_deliver(struct batch *b)
 		items[i].done(items[i].arg, rc[i] < 0 ? rc[i] : rdir, rc[i] == 0);
 		free(items[i].path);
 		free(items[i].tmp);
+		free(items[i].data);
 	}
 }
 

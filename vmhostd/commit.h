@@ -17,11 +17,12 @@ typedef void (*commit_done_fn)(void *arg, int rc, bool in_place);
 
 void commit_init(struct event_base *base);
 
-/* Write data to a temp file beside path (not yet flushed) and queue its
- * rename. Returns 0 when queued (done is called later, always), or -errno
- * when nothing was staged (done is not called). Writes staged during one
- * turn of the event loop share one flush; the first staged write arms a
- * zero timeout that commits them. */
+/* Queue a write of data to a temp file beside path and its rename (a copy
+ * of data is kept; the file is made by the flush, in the flusher thread).
+ * Returns 0 when queued (done is called later, always, with the write's
+ * error if it failed), or -errno when nothing was staged (done is not
+ * called). Writes staged during one turn of the event loop share one
+ * flush; the first staged write arms a zero timeout that commits them. */
 int commit_stage(const char *path, const void *data, size_t len, mode_t mode,
     commit_done_fn done, void *arg);
 
