@@ -42,7 +42,4 @@ if(VMHOST_FUZZ)
 
   add_executable(gen_rpc_seeds ${fuzz_rpc_dir}/gen_rpc_seeds.c)
   target_link_libraries(gen_rpc_seeds PRIVATE vmhost_proto)
-  # A one-shot tool that never frees: no sanitizer (VMHOST_SANITIZE adds one).
-  target_compile_options(gen_rpc_seeds PRIVATE -fno-sanitize=all)
-  target_link_options(gen_rpc_seeds PRIVATE -fno-sanitize=all)
 endif()
