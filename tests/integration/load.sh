@@ -81,17 +81,39 @@ max=$(val rss_max_kib "$out/hostile")
   fail "flooder got errors (its calls past the cap should wait, not fail)"
 ok "2 stuck (list-all, $(val stuck_requests_sent "$out/hostile") requests sent, throttled, still open) and 2 flooding clients ($(val flood_ok "$out/hostile") accepted, the rest held at 64 in flight): the 100 others $(val ops "$out/hostile") calls, 0 errors; RSS $before -> max $max KiB"
 
-# 4. The daemon is still whole: it answers, and after kill -9 every definition is back.
+# 4. The daemon is still whole: it answers, and after kill -9 every definition
+# is back (loaded by parallel readers: domains.c load_run). Bad files planted
+# beside the 10,032 are each refused with a log line, and nothing else is:
+# malformed XML, a file whose name is not the name inside, a DTD with an
+# entity, a document over the 4 MiB limit, a folder named like a definition,
+# and a second definition with bench-00001's uuid (one of the two is skipped).
 sum=$(cat "$qdir"/bench-*.xml | md5sum)
 total=$(vmhost list --all --name | grep -c . || true)
 [ "$total" = 10032 ] || fail "list shows $total (10000 + 32 flood domains)"
+printf '<domain type="qemu"><name>broken</name>' >"$qdir/broken.xml"
+sed 's/bench-00002/other-name/' "$qdir/bench-00002.xml" >"$qdir/misnamed.xml"
+printf '<!DOCTYPE d [<!ENTITY e "x">]><domain type="qemu"><name>dtd</name><memory>1</memory></domain>' >"$qdir/dtd.xml"
+{ printf '<domain type="qemu"><name>huge</name><description>'; head -c 5000000 /dev/zero | tr '\0' a; printf '</description></domain>'; } >"$qdir/huge.xml"
+mkdir "$qdir/folder.xml"
+sed 's/bench-00001/clash-uuid/g' "$qdir/bench-00001.xml" >"$qdir/clash-uuid.xml"
+chown vmhost: "$qdir"/*.xml
 stack_restart vmhostd
 for _ in $(seq 1 600); do
   [ "$(vmhost list --all --name 2>/dev/null | grep -c . || true)" = 10032 ] && break
   sleep 0.1
 done
-[ "$(vmhost list --all --name | grep -c . || true)" = 10032 ] || fail "domains missing after restart"
+names=$(vmhost list --all --name)
+[ "$(grep -c . <<<"$names")" = 10032 ] || fail "$(grep -c . <<<"$names") domains after restart, not 10032"
+[ "$(grep -cx 'bench-00001\|clash-uuid' <<<"$names")" = 1 ] || fail "uuid clash: both or neither listed"
+log=$VMHOST_STACK_ROOT/log/vmhostd.log
+for f in broken misnamed dtd huge folder; do
+  [ "$(grep -c "skipping '.*/$f.xml'" "$log")" = 1 ] || fail "no one-line refusal of $f.xml"
+done
+grep -q "skipping '.*/\(clash-uuid\|bench-00001\).xml': name or uuid clash" "$log" || fail "uuid clash not logged"
+grep "skipping" "$log" | sed 's/^/  /'
+rm -rf "$qdir/broken.xml" "$qdir/misnamed.xml" "$qdir/dtd.xml" "$qdir/huge.xml" "$qdir/folder.xml" "$qdir/clash-uuid.xml"
 [ "$(cat "$qdir"/bench-*.xml | md5sum)" = "$sum" ] || fail "definitions changed by the restart"
 [ "$(find "$qdir" -maxdepth 1 -name '*.tmp.*' | wc -l)" = 0 ] || fail "temp files left"
-ok "kill -9 and restart: 10032 definitions back, byte for byte, no temp file"
+vmhost ping >/dev/null || fail "vmhostd died"
+ok "kill -9 and restart: 10032 definitions back, byte for byte, no temp file; 6 bad files each refused with a log line"
 echo "load: $pass checks passed"
