@@ -222,6 +222,8 @@ stat_is() { # path "mode user group"
 # The postinst applies tmpfiles.d/vmhost.conf (dh_installtmpfiles).
 check "tmpfiles applied: /run/vmhost 755 vmhost vmhost" stat_is /run/vmhost "755 vmhost vmhost"
 check "tmpfiles applied: /etc/vmhost/qemu 700 vmhost vmhost" stat_is /etc/vmhost/qemu "700 vmhost vmhost"
+check "/etc/apparmor.d/vmhost 755 vmhost-sec vmhost-sec (secd's profiles)" \
+  stat_is /etc/apparmor.d/vmhost "755 vmhost-sec vmhost-sec"
 check "no /etc/dnsmasq.d/vmhost without the dnsmasq package" [ ! -e /etc/dnsmasq.d/vmhost ]
 
 echo "== man pages"
@@ -324,7 +326,7 @@ exec_dirs() { # unit
 ip netns add "$netns"
 ip -n "$netns" link set lo up
 start_unit() { # unit
-  local u=$1 usr grp caps groups umask capl pre
+  local u=$1 usr grp caps groups umask capl pre post
   usr=$(unit_get "$u" User)
   grp=$(unit_get "$u" Group)
   caps=$(unit_get "$u" AmbientCapabilities | tr 'A-Z' 'a-z')
@@ -348,6 +350,14 @@ start_unit() { # unit
         -- "${argv[@]}"
   ) >"$scratch/$u.log" 2>&1 &
   PID[$u]=$!
+  # ExecStartPost=+...: as root, once the main process runs ($MAINPID)
+  post=$(unit_get "$u" ExecStartPost)
+  if [ -n "$post" ]; then
+    post=${post#+}
+    # shellcheck disable=SC2086
+    ${post//\$MAINPID/${PID[$u]}} >>"$scratch/$u.post.log" 2>&1 ||
+      bad "$u ExecStartPost '$post' failed: $(tail -n 3 "$scratch/$u.post.log")"
+  fi
 }
 for u in $ORDER; do start_unit "$u"; done
 cli=/usr/bin/vmhost
@@ -496,7 +506,8 @@ while read -r f; do
 done <"$scratch/files"
 check "no file of the packages left${left:+:$left}" [ -z "$left" ]
 for d in /etc/vmhost /var/lib/vmhost /var/log/vmhost /run/vmhost /usr/share/vmhost \
-         /usr/share/doc/vmhost /usr/include/vmhost /etc/dnsmasq.d/vmhost; do
+         /usr/share/doc/vmhost /usr/include/vmhost /etc/dnsmasq.d/vmhost \
+         /etc/apparmor.d/vmhost /etc/apparmor.d/abstractions/vmhost-qemu; do
   check "$d removed" [ ! -e "$d" ]
 done
 links=$(find /etc/systemd/system /var/lib/systemd/deb-systemd-helper-enabled \
