@@ -13,10 +13,12 @@
 
 #include "secd.pb-c.h"
 #include "vmhost.pb-c.h"
+#include "common/fileio.h"
 #include "common/json.h"
 #include "common/log.h"
 #include "common/paths.h"
 #include "vmhostd/dispatch.h"
+#include "vmhostd/domains.h"
 #include "vmhostd/events.h"
 #include "vmhostd/lifecycle.h"
 #include "vmhostd/live.h"
@@ -204,6 +206,37 @@ lifecycle_live_xml(const struct vm *vm)
 	return out;
 }
 
+/* The emulator of a start cut short (state written, pid not yet known):
+ * the process whose command line has -uuid UUID. */
+static int
+find_emulator(struct runtime_state *st)
+{
+	char path[64], *text;
+	struct dirent *de;
+	size_t n;
+	DIR *dp;
+	int pid, found = 0;
+
+	if (!(dp = opendir("/proc")))
+		return -errno;
+	while (!found && (de = readdir(dp))) {
+		if ((pid = atoi(de->d_name)) <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
+		if (file_read_all(path, 1 << 20, &text, &n) < 0)
+			continue;
+		for (size_t i = 0; i < n && !found; i += strlen(text + i) + 1)
+			found = strcmp(text + i, "-uuid") == 0 &&
+			    i + 6 <= n && strcmp(text + i + 6, st->uuid) == 0 &&
+			    runtime_proc_start_time(pid, &st->start_time) == 0;
+		free(text);
+		if (found)
+			st->pid = pid;
+	}
+	closedir(dp);
+	return found ? 0 : -ESRCH;
+}
+
 /* Adopt a guest found in the run folder if its process is the one we started. */
 static void
 reconnect_one(const char *uuid)
@@ -212,9 +245,17 @@ reconnect_one(const char *uuid)
 	struct vm_live *lv;
 	struct vm *vm;
 	uint64_t t;
-	int pidfd;
+	int pidfd, r;
 
-	if (runtime_state_read(uuid, &st) < 0 || !(vm = domains_find(uuid)))
+	r = runtime_state_read(uuid, &st);
+	if (r == -EBADMSG && st.pid == 0 && st.name[0] &&
+	    find_emulator(&st) == 0) {
+		log_info("guest '%s': adopting emulator pid %d of a start that "
+		    "was cut short", st.name, st.pid);
+		st.paused = 1;	/* launched with -S */
+		r = 0;
+	}
+	if (r < 0 || !(vm = domains_find(uuid)))
 		goto stale;
 	if (runtime_proc_start_time(st.pid, &t) < 0 || t != st.start_time)
 		goto stale;	/* gone, or the pid was reused */
@@ -229,11 +270,13 @@ reconnect_one(const char *uuid)
 	lv->pidfd = pidfd;
 	lv->phase = LIVE_RECONNECTING;
 	vm->live = lv;
-	vm->id = st.id;
+	vm->id = st.id > 0 ? st.id : domains_next_id();
 	vm->state = st.paused ? VM_PAUSED : VM_RUNNING;
 	vm->reason = "booted";
 	if (live_watch(lv) < 0 || live_qmp_connect(lv) < 0)
 		log_warn("guest '%s': monitor not reachable", vm->def->name);
+	if (st.id <= 0)
+		live_save(lv);	/* the pid is known now */
 	return;
 stale:
 	log_info("removing stale run state of guest %s", uuid);

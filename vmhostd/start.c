@@ -179,8 +179,20 @@ start_launch(struct start_ctx *sc)
 	struct vm *vm = sc->lv->vm;
 	char err[1024], **argv = NULL, *xml;
 	size_t argc = 0;
+	struct runtime_state st = { 0 };
 	int r;
 
+	/* recorded before the launch (pid 0: starting), so that a vmhostd
+	 * killed before it learns the pid finds the emulator at restart
+	 * (reconnect_one), and a run folder without room fails the start */
+	snprintf(st.uuid, sizeof(st.uuid), "%s", vm->uuid);
+	snprintf(st.name, sizeof(st.name), "%s", vm->def->name);
+	if ((r = runtime_state_write(&st)) < 0) {
+		snprintf(err, sizeof(err), "cannot record the state of '%s': %s",
+		    vm->def->name, strerror(-r));
+		start_fail(sc, -r, err);
+		return;
+	}
 	if ((r = build_argv(sc, &argv, err, sizeof(err))) < 0) {
 		start_fail(sc, -r, err);
 		return;
