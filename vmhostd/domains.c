@@ -499,6 +499,12 @@ domains_load(void)
 	while ((de = readdir(dp))) {
 		size_t n = strlen(de->d_name);
 
+		/* a temp file of a write cut short (commit.c, fileio.c):
+		 * the definition is the old file; the temp goes */
+		if (strstr(de->d_name, ".xml.tmp.") &&
+		    unlinkat(dirfd(dp), de->d_name, 0) == 0)
+			log_info("removed '%s/%s' (an interrupted write)", dir,
+			    de->d_name);
 		if (de->d_name[0] == '.' || n < 5 ||
 		    strcmp(de->d_name + n - 4, ".xml") != 0)
 			continue;

@@ -709,6 +709,12 @@ load_dir(const char *rel, void (*fn)(const char *, const char *))
 	while ((de = readdir(dp))) {
 		size_t len = strlen(de->d_name);
 
+		/* a temp file of a write cut short (fileio.c): the
+		 * definition is the old file; the temp goes */
+		if (strstr(de->d_name, ".xml.tmp.") &&
+		    unlinkat(dirfd(dp), de->d_name, 0) == 0)
+			log_info("removed '%s/%s' (an interrupted write)", dir,
+			    de->d_name);
 		if (de->d_name[0] == '.' || len < 5 ||
 		    strcmp(de->d_name + len - 4, ".xml") != 0)
 			continue;
