@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
+#include <linux/netlink.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -44,11 +45,29 @@ static pthread_mutex_t fw_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* ---- nftables ---- */
 
+/*
+ * Can a NETLINK_NETFILTER socket be opened? libnftables exit()s the whole
+ * process when it cannot open one (mnl.c: "Unable to initialize Netlink
+ * socket"), so netd asks first.
+ */
+static bool
+nfnetlink_reachable(void)
+{
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_NETFILTER);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
 static int
 nft_ctx_get(void)
 {
 	if (fw_nft)
 		return 0;
+	if (!nfnetlink_reachable())
+		return -EPROTONOSUPPORT;
 	if (!(fw_nft = nft_ctx_new(NFT_CTX_DEFAULT)))
 		return -ENOMEM;
 	nft_ctx_buffer_output(fw_nft);
@@ -63,8 +82,11 @@ nft_run(const char *text, char *err, size_t errlen)
 	const char *msg;
 	int r;
 
-	if ((r = nft_ctx_get()) < 0)
+	if ((r = nft_ctx_get()) < 0) {
+		snprintf(err, errlen, "nftables: cannot reach nf_tables: %s",
+		    strerror(-r));
 		return r;
+	}
 	r = nft_run_cmd_from_buffer(fw_nft, text);
 	msg = nft_ctx_get_error_buffer(fw_nft);	/* and resets it */
 	nft_ctx_get_output_buffer(fw_nft);

@@ -12,9 +12,13 @@
 # refuses to start with one clear line naming the file and the allowed values. A
 # network dnsmasq refuses: the start fails with dnsmasq's message after the rules went
 # in, and leaves no rule, table, bridge or dnsmasq.
-#   netd_iptables.sh VMHOST_NETD TEST_NETD TEST_FIREWALL_RULES FIREWALLDATA_DIR
+# "auto" without nf_tables (nonft_exec: a seccomp filter refusing NETLINK_NETFILTER
+# sockets to netd and its children, as a kernel without nftables would) falls back to
+# iptables-legacy, whose rules then work and go away.
+#   netd_iptables.sh VMHOST_NETD TEST_NETD TEST_FIREWALL_RULES FIREWALLDATA_DIR NONFT_EXEC
 set -uo pipefail
 netd=${1:?vmhost-netd} client=${2:?test_netd} fwtest=${3:?test_firewall_rules} data=${4:?dir}
+nonft=${5:?nonft_exec}
 pass=0; failn=0
 ok() { echo "ok: $*"; pass=$((pass+1)); }
 bad() { echo "FAIL: $*"; failn=$((failn+1)); }
@@ -56,7 +60,7 @@ mkdir -p "$root/etc/vmhost"
 cl() { setpriv --reuid=vmhost --regid=vmhost --init-groups "$client" "$sock" "$@"; }
 quiet() { "$@" >/dev/null 2>&1; }
 
-start_netd() { # extra env...
+start_netd() { # extra env or wrapper...
   rm -f "$sock"
   : >"$root/netd.log"
   nsenter --net="/run/netns/$ns" env "$@" "$netd" --root "$root" >>"$root/netd.log" 2>&1 &
@@ -136,6 +140,27 @@ refused "bad VMHOST_NETD_FIREWALL refused" 'VMHOST_NETD_FIREWALL: firewall_backe
 rm -f "$root/etc/vmhost/netd.conf"
 check "auto: netd starts without netd.conf" start_netd
 expect "auto: nftables where libnftables reaches nf_tables" "firewall backend: nftables" cat "$root/netd.log"
+stop_netd
+
+# auto where nf_tables cannot be reached: iptables-legacy, for real
+check "auto without nf_tables: netd starts" start_netd "$nonft"
+expect "auto without nf_tables: says why" "nftables is not usable here: rules go through /usr/sbin/iptables-legacy-restore" cat "$root/netd.log"
+expect "auto without nf_tables: iptables-legacy" "firewall backend: iptables-legacy" cat "$root/netd.log"
+expect "auto without nf_tables: nat-default starts" "bridge=virbr0" cl start default "$root/nat-default.xml"
+inns iptables-legacy-save >"$root/auto.v4" 2>/dev/null; inns ip6tables-legacy-save >"$root/auto.v6" 2>/dev/null
+expect "auto without nf_tables: iptables-legacy-save means libvirt's rules" "covered" \
+  "$fwtest" save "$data" nat-default "$root/auto.v4" "$root/auto.v6"
+expect "auto without nf_tables: stops" "ok" cl stop default "$root/nat-default.xml"
+left=$(ours_left iptables-legacy-save; ours_left ip6tables-legacy-save)
+check "auto without nf_tables: nothing left${left:+: $left}" [ -z "$left" ]
+stop_netd
+# nftables forced where it cannot be reached: the start fails clearly, netd lives on
+echo 'firewall_backend = "nftables"' >"$root/etc/vmhost/netd.conf"
+check "nftables forced without nf_tables: netd starts" start_netd "$nonft"
+expect "nftables forced without nf_tables: the start says why" \
+  "nftables: cannot reach nf_tables: Protocol not supported" cl start default "$root/nat-default.xml"
+check "... and leaves no bridge" sh -c "! nsenter --net=/run/netns/$ns ip link show virbr0 >/dev/null 2>&1"
+expect "... and netd still serves" "ok" cl sync
 stop_netd
 
 # Which iptables Debian gives: the alternative behind /usr/sbin/iptables.
