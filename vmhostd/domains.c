@@ -5,10 +5,15 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <libxml/parser.h>
 
 #include "common/fileio.h"
 #include "common/log.h"
@@ -21,6 +26,9 @@ static struct {
 	struct vm **by_name, **by_uuid;
 	size_t nbuckets, count;
 	int next_id;
+	struct vm **sorted;	/* every vm by name, kept until one comes or goes */
+	size_t nsorted;
+	bool sorted_ok;
 } store;
 
 static uint64_t
@@ -230,6 +238,7 @@ vm_insert(struct vm *vm)
 		return r;
 	index_add(vm);
 	store.count++;
+	store.sorted_ok = false;
 	return 0;
 }
 
@@ -368,6 +377,7 @@ domains_define(const char *xml, size_t len, domains_define_fn done, void *arg,
 	} else {
 		index_add(nvm);
 		store.count++;
+		store.sorted_ok = false;
 	}
 	return 0;
 fail:
@@ -400,6 +410,7 @@ domains_remove(struct vm *vm)
 {
 	index_del(vm);
 	store.count--;
+	store.sorted_ok = false;
 	domain_def_free(vm->def);
 	domain_def_free(vm->next_def);
 	free(vm);
@@ -454,27 +465,95 @@ domains_set_autostart(struct vm *vm, bool on, char *err, size_t errlen)
 	return 0;
 }
 
-/* Load one definition file; the file name must match the name inside. */
+/*
+ * Loading at start: every file is read and parsed (the same domain_parse as
+ * a define: a bad file is refused with a log line) by LOAD_THREADS workers
+ * at once, then taken in directory order, one by one, in this thread.
+ */
+#define LOAD_THREADS		4
+
+struct load_item {
+	char *file;
+	struct domain_def *d;
+	char *err;		/* why it is refused, when d is NULL */
+};
+
+static struct {
+	const char *dir;
+	struct load_item *items;
+	size_t n, cap;
+	atomic_size_t next;
+} load;
+
 static void
-load_one(const char *dir, const char *file)
+load_add(const char *file)
 {
-	char path[4096], err[512], *xml = NULL, uuid[37], want[256];
-	struct domain_def *d = NULL;
-	struct vm *vm, *same;
+	struct load_item *it;
+
+	if (load.n == load.cap) {
+		size_t cap = load.cap ? 2 * load.cap : 1024;
+
+		if (!(it = realloc(load.items, cap * sizeof(*it))))
+			return;
+		load.items = it;
+		load.cap = cap;
+	}
+	it = &load.items[load.n];
+	memset(it, 0, sizeof(*it));
+	if ((it->file = strdup(file)))
+		load.n++;
+}
+
+/* Read and parse one file (a worker: no log, no store). */
+static void
+load_parse(struct load_item *it)
+{
+	char path[4096], err[512], *xml = NULL;
 	size_t len;
 
-	if (snprintf(path, sizeof(path), "%s/%s", dir, file) >= (int)sizeof(path))
+	if (snprintf(path, sizeof(path), "%s/%s", load.dir, it->file) >=
+	    (int)sizeof(path))
 		return;
-	if (file_read_all(path, DOMAIN_XML_MAX_SIZE, &xml, &len) < 0 ||
-	    domain_parse(xml, len, &d, err, sizeof(err)) < 0) {
-		log_error("skipping '%s': %s", path, xml ? err : "unreadable");
+	if (file_read_all(path, DOMAIN_XML_MAX_SIZE, &xml, &len) < 0)
+		it->err = strdup("unreadable");
+	else if (domain_parse(xml, len, &it->d, err, sizeof(err)) < 0) {
+		it->d = NULL;
+		it->err = strdup(err);
+	}
+	free(xml);
+}
+
+static void *
+load_worker(void *arg)
+{
+	size_t i;
+
+	(void)arg;
+	while ((i = atomic_fetch_add(&load.next, 1)) < load.n)
+		load_parse(&load.items[i]);
+	return NULL;
+}
+
+/* Take one parsed file; the file name must match the name inside. */
+static void
+load_take(struct load_item *it)
+{
+	char err[512], uuid[37], want[256];
+	struct domain_def *d = it->d;
+	struct vm *vm, *same;
+
+	if (!d) {
+		if (it->err || strlen(load.dir) + strlen(it->file) + 2 <= 4096)
+			log_error("skipping '%s/%s': %s", load.dir, it->file,
+			    it->err ? it->err : "out of memory");
 		goto out;
 	}
 	snprintf(want, sizeof(want), "%s.xml", d->name);
 	domain_uuid_format(d->uuid, uuid);
-	if (strcmp(want, file) != 0 ||
+	if (strcmp(want, it->file) != 0 ||
 	    define_conflict(d, uuid, &same, err, sizeof(err)) < 0 || same) {
-		log_error("skipping '%s': name or uuid clash", path);
+		log_error("skipping '%s/%s': name or uuid clash", load.dir,
+		    it->file);
 		goto out;
 	}
 	if ((vm = vm_new(d)) && vm_insert(vm) == 0)
@@ -483,16 +562,70 @@ load_one(const char *dir, const char *file)
 		free(vm);
 out:
 	domain_def_free(d);
-	free(xml);
+	free(it->err);
+	free(it->file);
+}
+
+static void
+load_run(void)
+{
+	pthread_t th[LOAD_THREADS];
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t nth = 0;
+
+	xmlInitParser();	/* once, before threads parse */
+	atomic_store(&load.next, 0);
+	if (ncpu > LOAD_THREADS)
+		ncpu = LOAD_THREADS;
+	while (load.n >= 256 && (long)nth + 1 < ncpu &&
+	    pthread_create(&th[nth], NULL, load_worker, NULL) == 0)
+		nth++;
+	load_worker(NULL);
+	while (nth > 0)
+		pthread_join(th[--nth], NULL);
+	for (size_t i = 0; i < load.n; i++)
+		load_take(&load.items[i]);
+	free(load.items);
+	memset(&load, 0, sizeof(load));
+}
+
+/* Autostart: a link NAME.xml in autostart/ whose target exists (one look
+ * at the folder, not one lookup per domain). */
+static void
+load_autostart(void)
+{
+	char dir[4096], name[DOMAIN_NAME_MAX + 1];
+	struct dirent *de;
+	struct vm *vm;
+	DIR *dp;
+
+	if (path_build(dir, sizeof(dir), "%s/autostart", VMHOST_DOMAIN_DIR) < 0 ||
+	    !(dp = opendir(dir)))
+		return;
+	while ((de = readdir(dp))) {
+		size_t n = strlen(de->d_name);
+
+		if (de->d_name[0] == '.' || n < 5 || n - 4 > DOMAIN_NAME_MAX ||
+		    strcmp(de->d_name + n - 4, ".xml") != 0)
+			continue;
+		memcpy(name, de->d_name, n - 4);
+		name[n - 4] = '\0';
+		if ((vm = find_name(name)) &&
+		    faccessat(dirfd(dp), de->d_name, F_OK, 0) == 0)
+			vm->autostart = true;
+	}
+	closedir(dp);
 }
 
 int
 domains_load(void)
 {
-	char dir[4096], link[4096];
+	char dir[4096];
 	struct dirent *de;
+	struct timespec t0, t1;
 	DIR *dp;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (path_build(dir, sizeof(dir), "%s", VMHOST_DOMAIN_DIR) < 0 ||
 	    !(dp = opendir(dir)))
 		return -errno;
@@ -508,15 +641,16 @@ domains_load(void)
 		if (de->d_name[0] == '.' || n < 5 ||
 		    strcmp(de->d_name + n - 4, ".xml") != 0)
 			continue;
-		load_one(dir, de->d_name);
+		load_add(de->d_name);
 	}
 	closedir(dp);
-	for (size_t b = 0; b < store.nbuckets; b++)
-		for (struct vm *vm = store.by_name[b]; vm; vm = vm->next_name)
-			if (def_path(link, sizeof(link), vm->def->name, 1) == 0 &&
-			    access(link, F_OK) == 0)
-				vm->autostart = true;
-	log_info("%zu domains defined", store.count);
+	load.dir = dir;
+	load_run();
+	load_autostart();
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	log_info("%zu domains defined (read in %ld ms)", store.count,
+	    (long)((t1.tv_sec - t0.tv_sec) * 1000 +
+	    (t1.tv_nsec - t0.tv_nsec) / 1000000));
 	return 0;
 }
 
@@ -532,18 +666,48 @@ vm_cmp(const void *a, const void *b)
 	return strcmp(x->def->name, y->def->name);
 }
 
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp((*(struct vm *const *)a)->def->name,
+	    (*(struct vm *const *)b)->def->name);
+}
+
+/* Running domains by id, then the others by name. The order by name is
+ * kept between calls (a redefinition keeps the name; only a domain that
+ * comes or goes drops it), so a list costs no sort of every domain. */
 struct vm **
 domains_sorted(size_t *n)
 {
 	struct vm **all = malloc((store.count + 1) * sizeof(*all));
-	size_t k = 0;
+	size_t k = 0, r = 0;
 
 	if (!all)
 		return NULL;
-	for (size_t b = 0; b < store.nbuckets; b++)
-		for (struct vm *vm = store.by_name[b]; vm; vm = vm->next_name)
-			all[k++] = vm;
-	qsort(all, k, sizeof(*all), vm_cmp);
+	if (!store.sorted_ok) {
+		struct vm **s = realloc(store.sorted,
+		    (store.count + 1) * sizeof(*s));
+
+		if (!s) {
+			free(all);
+			return NULL;
+		}
+		store.sorted = s;
+		for (size_t b = 0; b < store.nbuckets; b++)
+			for (struct vm *vm = store.by_name[b]; vm; vm = vm->next_name)
+				s[k++] = vm;
+		qsort(s, k, sizeof(*s), name_cmp);
+		store.nsorted = k;
+		store.sorted_ok = true;
+	}
+	for (size_t i = 0; i < store.nsorted; i++)
+		if (store.sorted[i]->id > 0)
+			all[r++] = store.sorted[i];
+	qsort(all, r, sizeof(*all), vm_cmp);
+	k = r;
+	for (size_t i = 0; i < store.nsorted; i++)
+		if (store.sorted[i]->id <= 0)
+			all[k++] = store.sorted[i];
 	*n = k;
 	return all;
 }
