@@ -6,6 +6,7 @@
 
 #include "common/network_xml.h"
 #include "netd/dnsmasq_conf.h"
+#include "netd/firewall_ipt.h"
 #include "netd/firewall_rules.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -30,8 +31,22 @@ exercise(const struct network_def *n)
 	if (dnsmasq_conf_build(n, DNSMASQ_STATE_DIR, NULL, &c, err,
 	    sizeof(err)) == 0)
 		dnsmasq_conf_clear(&c);
-	if (firewall_rules_build(n, &rules, err, sizeof(err)) == 0)
-		free(rules);
+	if (firewall_rules_build(n, &rules, err, sizeof(err)) != 0)
+		rules = NULL;
+	/* the iptables fallback, from nothing and from a "saved" state that
+	 * is other text (the nftables ruleset) */
+	for (int fam = 4; fam <= 6; fam += 2) {
+		char *t = NULL;
+
+		if (firewall_ipt_apply_text(n, fam, fam == 4 ? NULL : rules, &t,
+		    err, sizeof(err)) == 0)
+			free(t);
+		t = NULL;
+		if (n->bridge && firewall_ipt_remove_text(n->bridge, fam,
+		    rules, &t) == 0)
+			free(t);
+	}
+	free(rules);
 }
 
 int

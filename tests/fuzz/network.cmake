@@ -4,7 +4,8 @@ if(VMHOST_FUZZ)
   file(GLOB fuzz_network_srcs ${CMAKE_SOURCE_DIR}/common/network_*.c)
   add_executable(fuzz_network_xml ${CMAKE_CURRENT_LIST_DIR}/fuzz_network_xml.c
     ${fuzz_network_srcs} ${CMAKE_SOURCE_DIR}/netd/dnsmasq_conf.c
-    ${CMAKE_SOURCE_DIR}/netd/firewall_rules.c)
+    ${CMAKE_SOURCE_DIR}/netd/firewall_rules.c
+    ${CMAKE_SOURCE_DIR}/netd/firewall_ipt.c)
   target_link_libraries(fuzz_network_xml PRIVATE PkgConfig::LIBXML2)
   target_compile_options(fuzz_network_xml PRIVATE
     -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer)
