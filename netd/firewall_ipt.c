@@ -117,17 +117,25 @@ state_parse(struct ipt_state *st, const char *saved, const char *br)
 	}
 }
 
-bool
-firewall_ipt_has_ours(const char *saved)
+/* Does a word of saved start with prefix? */
+static bool
+has_word(const char *saved, const char *prefix)
 {
 	const char *p = saved ? saved : "";
 
-	while ((p = strstr(p, FW_IPT_NET_PREFIX)))	/* VMHOST_ too */
+	while ((p = strstr(p, prefix)))
 		if (p == saved || p[-1] == ':' || p[-1] == ' ')
 			return true;
 		else
 			p++;
 	return false;
+}
+
+bool
+firewall_ipt_has_ours(const char *saved)
+{
+	return has_word(saved, FW_IPT_NET_PREFIX) ||
+	    has_word(saved, FW_IPT_TOP_PREFIX);
 }
 
 /* -D/-F/-X lines removing kind k of st (net chain; top when emptied). */
