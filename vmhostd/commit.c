@@ -297,7 +297,6 @@ sync_folders(const struct staged *items, size_t n)
 	return r;
 }
 
-/* One flush for the data of every temp file: fsync when alone, else syncfs. */
 /* One flush for the data of every temp file written: fsync when alone,
  * else syncfs. */
 static int
