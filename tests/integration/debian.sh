@@ -201,7 +201,7 @@ done
 x="$scratch/extracted"
 dpkg-deb -x "$scratch/vmhost_${version}_${arch}.deb" "$x"
 for f in /usr/share/doc/vmhost/README.Debian.gz /usr/share/doc/vmhost/copyright \
-         /usr/share/doc/vmhost/systemd.md.gz /usr/share/man/man1/vmhost.1.gz \
+         /usr/share/doc/vmhost/systemd.md /usr/share/man/man1/vmhost.1.gz \
          /usr/share/man/man8/{vmhostd,vmhost-netd,vmhost-secd,vmhost-stord}.8.gz; do
   check "in the package: $f" [ -f "$x$f" ]
 done
@@ -212,6 +212,13 @@ for f in qemu stord bridge acl; do
     grep -q "^ /etc/vmhost/$f.conf " <<<"$(dpkg-query -W -f='${Conffiles}\n' vmhost)"
 done
 for u in vmhostd vmhost-netd vmhost-secd vmhost-stord; do
+  for d in $(sed -n 's/^Documentation=//p' "/lib/systemd/system/$u.service"); do
+    case "$d" in
+    man:*) m=${d#man:}; check "$u.service Documentation=$d is in the package" \
+             [ -f "$x/usr/share/man/man${m//[^0-9]/}/${m%(*}.${m//[^0-9]/}.gz" ] ;;
+    file:*) check "$u.service Documentation=$d is in the package" [ -f "$x${d#file:}" ] ;;
+    esac
+  done
   check "$u.service ExecStart names an installed binary" \
     bash -c '[ -x "$(sed -n "s/^ExecStart=\([^ ]*\).*/\1/p" "$1")" ]' _ "/lib/systemd/system/$u.service"
 done
@@ -256,6 +263,13 @@ XML
 prof=$(vmhost-secd --print-profile "$scratch/small.xml" 2>&1)
 check "vmhost-secd --print-profile uses /usr/share/vmhost/apparmor/TEMPLATE" \
   grep -q 'abstractions/vmhost-qemu' <<<"$prof"
+
+# The data folder compiled in is the installed one (VMHOST_DATADIR from
+# debian/rules), not the build's source tree.
+for b in vmhostd vmhost-secd; do
+  check "$b looks for its data in /usr/share/vmhost" grep -q /usr/share/vmhost "/usr/sbin/$b"
+  check "$b names no folder of the build" bash -c '! grep -q -- "$1" "$2"' _ "$src" "/usr/sbin/$b"
+done
 
 echo "== libvmhost-dev"
 cat >"$scratch/client.c" <<'C'
@@ -383,6 +397,8 @@ nl=$($cli net-list --all 2>&1)
 echo "$nl" | sed 's/^/  /'
 check "net-list --all: default, inactive" grep -Eq '^ *default +inactive' <<<"$nl"
 check "net-list (active only): no default" bash -c '! vmhost net-list --name | grep -q default'
+check "domcapabilities: CPU models from /usr/share/vmhost/cpu_map" \
+  bash -c '[ "$(vmhost domcapabilities | grep -c "usable=")" -ge 20 ]'
 check "net-start default (installed netd and dnsmasq-base, in the namespace)" $cli net-start default
 check "net-list: default active" grep -Eq '^ *default +active' <<<"$($cli net-list 2>&1)"
 check "net-destroy default" $cli net-destroy default
