@@ -132,7 +132,7 @@ final_state() { # stop everything, then default + iso with ga and gc on them
 # files (name owner:group mode) and the guests' cgroups.
 snapshot() {
   local p comm
-  echo "== guests"; vmhost list --all | sed -E 's/^ *[0-9]+ /  N /'
+  echo "== guests"; vmhost list --all | sed -E 's/^ *([0-9]+|-) +/ ID /'
   echo "== networks"; vmhost net-list --all
   echo "== links"
   ip -o link show | awk '{n=$2; sub(":$","",n); sub("@.*","",n); m="";
@@ -182,7 +182,7 @@ killer() {
   RANDOM=$seed
   local victim pid pids d
   while [ ! -e "$work/stop" ]; do
-    sleep "$((RANDOM % 25 / 10)).$((RANDOM % 10))"
+    sleep "$((RANDOM % 3 / 2)).$((RANDOM % 10))"
     [ -e "$work/stop" ] && break
     # a daemon dead without the killer is a crash
     for d in "${daemons[@]}"; do
@@ -262,6 +262,10 @@ nkill=$(wc -l <"$work/kills")
 echo "chaos: $nok commands succeeded, $nerr failed (allowed while a helper is down), $nkill kills:"
 awk '{print $2}' "$work/kills" | sort | uniq -c | sed 's/^/  /'
 [ -s "$work/errors" ] && sort "$work/errors" | sed -E 's/[0-9]+/N/g' | sort | uniq -c | sort -rn | head -20 | sed 's/^/  /'
+echo "chaos: repairs seen in the logs: $(grep -c 'undoing what an interrupted' "$root/log/netd.log") interrupted network starts undone by netd," \
+  "$(grep -c 'is not active for vmhostd' "$root/log/netd.log") networks stopped for vmhostd," \
+  "$(grep -c 'adopting emulator' "$root/log/vmhostd.log") cut-short guest starts adopted," \
+  "$(grep -c 'an interrupted write' "$root/log/vmhostd.log") temp files removed"
 [ "$hangs" = 0 ] && ok "no command hung (each under a 60 s timeout)" || bad "$hangs commands hung"
 [ "$unclear" = 0 ] && ok "every failure was one clear error line" || bad "$unclear unclear failures"
 [ "$nkill" -ge 20 ] && ok "$nkill daemons/processes killed" || bad "only $nkill kills"
