@@ -59,12 +59,11 @@ for p in vmhost libvmhost0 libvmhost-dev; do
      "${APT[@]}" purge "$p" >/dev/null 2>&1 || die "cannot purge $p" ;;
   esac
 done
-[ -e /run/vmhost/vmhost-sock ] && die "/run/vmhost/vmhost-sock exists: a vmhost stack runs on the system paths"
-pgrep -x 'vmhostd|vmhost-netd|vmhost-secd|vmhost-stord' >/dev/null &&
-  for p in $(pgrep -x 'vmhostd|vmhost-netd|vmhost-secd|vmhost-stord'); do
-    grep -qz -- '--root' /proc/"$p"/cmdline 2>/dev/null ||
-      die "a vmhost daemon (pid $p) runs without --root: it would use the system paths"
-  done
+# A stack on the system paths (not under --root) would own these sockets.
+for sock in /run/vmhost/vmhost-sock /run/vmhost/netd/netd.sock \
+            /run/vmhost/secd/secd.sock /run/vmhost/stord/stord.sock; do
+  [ -S "$sock" ] && die "$sock exists: a vmhost stack runs on the system paths"
+done
 
 version=$(sed -n '1s/^vmhost (\([^)]*\)).*/\1/p' "$top/debian/changelog")
 arch=$(dpkg --print-architecture)
@@ -102,6 +101,15 @@ cleanup() {
   [ -n "$made_policy" ] && rm -f /usr/sbin/policy-rc.d
 }
 trap cleanup EXIT
+
+# No package's service may start (the test starts vmhost's daemons itself,
+# and dnsmasq must not serve the host): policy-rc.d, which invoke-rc.d and
+# deb-systemd-invoke obey, also where systemd runs; a host's own is kept.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+  chmod 755 /usr/sbin/policy-rc.d
+  made_policy=1
+fi
 
 echo "== build (dpkg-buildpackage -us -uc -b) in $scratch"
 src="$scratch/vmhost-$version"
@@ -476,12 +484,6 @@ echo "== dnsmasq interop"
 if [ "$(dpkg-query -W -f='${db:Status-Status}' dnsmasq 2>/dev/null)" = installed ]; then
   echo "note: the dnsmasq package was installed before the test: kept"
 else
-  # No service may start: policy-rc.d (kept if the host has one already).
-  if [ ! -e /usr/sbin/policy-rc.d ]; then
-    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
-    chmod 755 /usr/sbin/policy-rc.d
-    made_policy=1
-  fi
   dnsmasq_ours=1
   if "${APT[@]}" --no-install-recommends install dnsmasq >"$scratch/dnsmasq.log" 2>&1; then
     ok "apt-get install dnsmasq (not started)"
