@@ -106,7 +106,9 @@ explain_access(const struct domain_disk *k, int r, char *err, size_t errlen)
 {
 	char why[768];
 
-	if (r != -EACCES && r != -EPERM && r != -EROFS)
+	/* -EPERM is a refusal of the chain's policy (system file, outside
+	 * the folders, hard link), not a permission to fix. */
+	if (r != -EACCES && r != -EROFS)
 		return;
 	snprintf(why, sizeof(why), "%s", err);
 	snprintf(err, errlen, "disk '%s': %s: not writable by vmhost-stor (give the image to vmhost-stor, or to a group it is in with write access, or mark the disk <readonly/>)",
