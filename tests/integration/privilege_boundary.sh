@@ -62,7 +62,8 @@ restore_host() {
 trap restore_host EXIT
 up=$(printf '/..%.0s' $(seq 1 40))	# ../ enough times to reach / from anywhere
 
-qemu_procs() { pgrep -u vmhost-qemu | sort; }
+# This stack's emulators: secd's children (other stacks may run guests meanwhile).
+qemu_procs() { pgrep -P "$(stack_pid secd)" | sort; }
 links() { ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | sort; }
 owners() { stat -c '%n %U:%G %a' /etc/shadow /etc/passwd /etc/sudoers "$root/outside/secret.raw" \
   "$root/rootfile" 2>/dev/null; }
@@ -135,6 +136,8 @@ if [[ "$out" == "ok launched pid "* ]] && [ -d "/proc/$gpid" ]; then
   st() { awk -v k="$1:" '$1==k {print $2}' "/proc/$gpid/status"; }
   [ "$(st Uid)" = "$(id -u vmhost-qemu)" ] && ok "the emulator runs as vmhost-qemu (uid $(st Uid)), not root" ||
     bad "emulator uid $(st Uid)"
+  grep -qx "$gpid" <<<"$(qemu_procs)" && ok "the accepted emulator is secd's child (what the no-effect check counts)" ||
+    bad "emulator $gpid is not secd's child: the no-effect check would not see emulators"
   [ "$(st CapEff)" = 0000000000000000 ] && [ "$(st CapBnd)" = 0000000000000000 ] && [ "$(st NoNewPrivs)" = 1 ] &&
     ok "the emulator has no capability and no_new_privs" || bad "emulator caps: $(grep -E '^(Cap|NoNew)' "/proc/$gpid/status")"
 else
@@ -245,9 +248,11 @@ mkdom() { cat >"$1" <<XML
 XML
 }
 mkdom "$root/d1.xml" "$pool/bt-evil.qcow2" qcow2
-refused "a backing chain to /etc/shadow" "" stord prepare "$root/d1.xml"
+refused "a backing chain to /etc/shadow" "is a system file and is never used for a guest" stord prepare "$root/d1.xml"
 mkdom "$root/d2.xml" "$pool/bt-evil2.qcow2" qcow2
-refused "a backing chain ../ out of the pool" "" stord prepare "$root/d2.xml"
+refused "a backing chain ../ out of the pool" "is a system file and is never used for a guest" stord prepare "$root/d2.xml"
+[[ "$(stord prepare "$root/d1.xml" 2>&1)" != *"not writable"* ]] && ok "... and the refusal does not read as a permission to fix" ||
+  bad "a policy refusal explained as a permission problem"
 mkdom "$root/d3.xml" /etc/shadow raw
 refused "a definition naming /etc/shadow" "system file" stord prepare "$root/d3.xml"
 mkdom "$root/d4.xml" "$pool/bt-dirlink/shadow" raw
