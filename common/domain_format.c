@@ -390,6 +390,39 @@ fmt_seclabels(struct dbuf *b, const struct domain_def *d)
 }
 
 static void
+fmt_memtune(struct dbuf *b, const struct domain_def *d)
+{
+	static const char *const names[] = { "hard_limit", "soft_limit",
+		"swap_hard_limit" };
+	const uint64_t v[] = { d->memtune.hard_kib, d->memtune.soft_kib,
+		d->memtune.swap_hard_kib };
+
+	if (!v[0] && !v[1] && !v[2])
+		return;
+	dbuf_printf(b, "  <memtune>\n");
+	for (size_t i = 0; i < 3; i++)
+		if (v[i])
+			dbuf_printf(b, "    <%s unit='KiB'>%" PRIu64 "</%s>\n",
+			    names[i], v[i], names[i]);
+	dbuf_printf(b, "  </memtune>\n");
+}
+
+static void
+fmt_cputune(struct dbuf *b, const struct domain_def *d)
+{
+	if (!d->cputune.shares && !d->cputune.period && !d->cputune.quota)
+		return;
+	dbuf_printf(b, "  <cputune>\n");
+	if (d->cputune.shares)
+		dbuf_printf(b, "    <shares>%llu</shares>\n", d->cputune.shares);
+	if (d->cputune.period)
+		dbuf_printf(b, "    <period>%llu</period>\n", d->cputune.period);
+	if (d->cputune.quota)
+		dbuf_printf(b, "    <quota>%lld</quota>\n", d->cputune.quota);
+	dbuf_printf(b, "  </cputune>\n");
+}
+
+static void
 fmt_head(struct dbuf *b, const struct domain_def *d, unsigned flags)
 {
 	char uuid[37];
@@ -408,12 +441,14 @@ fmt_head(struct dbuf *b, const struct domain_def *d, unsigned flags)
 	    d->memory_kib);
 	dbuf_printf(b, "  <currentMemory unit='KiB'>%" PRIu64
 	    "</currentMemory>\n", cur);
+	fmt_memtune(b, d);
 	dbuf_printf(b, "  <vcpu");
 	dbuf_attr(b, "placement", d->vcpu_placement);
 	dbuf_attr(b, "cpuset", d->vcpu_cpuset);
 	if (d->vcpus_current)
 		dbuf_printf(b, " current='%u'", d->vcpus_current);
 	dbuf_printf(b, ">%u</vcpu>\n", d->vcpus);
+	fmt_cputune(b, d);
 }
 
 char *

@@ -231,6 +231,113 @@ p_current_memory(struct dx *x, xmlNode *n, void *obj)
 	return p_memsize(x, n, &((struct domain_def *)obj)->current_memory_kib);
 }
 
+#define D(n) (&((struct domain_def *)obj)->n)
+static int
+p_hard_limit(struct dx *x, xmlNode *n, void *obj)
+{
+	return p_memsize(x, n, D(memtune.hard_kib));
+}
+
+static int
+p_soft_limit(struct dx *x, xmlNode *n, void *obj)
+{
+	return p_memsize(x, n, D(memtune.soft_kib));
+}
+
+static int
+p_swap_hard_limit(struct dx *x, xmlNode *n, void *obj)
+{
+	return p_memsize(x, n, D(memtune.swap_hard_kib));
+}
+
+static const struct dx_child memtune_children[] = {
+	{ "hard_limit", p_hard_limit, 1 },
+	{ "soft_limit", p_soft_limit, 1 },
+	{ "swap_hard_limit", p_swap_hard_limit, 1 },
+};
+
+/* <memtune>: limits of the guest's memory cgroup (secd applies them). */
+static int
+p_memtune(struct dx *x, xmlNode *n, void *obj)
+{
+	const struct domain_def *d = obj;
+	int rc = dx_attrs(x, n, NULL, 0, NULL) ?:
+	    dx_children(x, n, memtune_children, DX_N(memtune_children), obj);
+
+	if (rc == 0 && d->memtune.swap_hard_kib && d->memtune.hard_kib &&
+	    d->memtune.swap_hard_kib < d->memtune.hard_kib)
+		rc = dx_fail(x, "<swap_hard_limit> must not be below <hard_limit>");
+	return rc;
+}
+
+/* A <cputune> number within [lo, hi] (or -1 when allowed). */
+static int
+p_tune_num(struct dx *x, xmlNode *n, long long lo, long long hi,
+    bool minus_one, long long *out)
+{
+	char *s = NULL, *end, q[64];
+	long long v;
+	int rc = dx_attrs(x, n, NULL, 0, NULL) ?:
+	    dx_text(x, n, DX_STR, false, &s);
+
+	if (rc == 0) {
+		errno = 0;
+		v = strtoll(s, &end, 10);
+		if (errno || end == s || *end || ((v < lo || v > hi) &&
+		    !(minus_one && v == -1)))
+			rc = dx_fail(x, "invalid <%s> '%s' (%lld..%lld%s)", n->name,
+			    dx_quote(q, sizeof(q), s), lo, hi,
+			    minus_one ? ", or -1" : "");
+		else
+			*out = v;
+	}
+	free(s);
+	return rc;
+}
+
+static int
+p_shares(struct dx *x, xmlNode *n, void *obj)
+{
+	long long v = 0;
+	int rc = p_tune_num(x, n, 2, 262144, false, &v);
+
+	*D(cputune.shares) = (unsigned long long)v;
+	return rc;
+}
+
+static int
+p_period(struct dx *x, xmlNode *n, void *obj)
+{
+	long long v = 0;
+	int rc = p_tune_num(x, n, 1000, 1000000, false, &v);
+
+	*D(cputune.period) = (unsigned long long)v;
+	return rc;
+}
+
+static int
+p_quota(struct dx *x, xmlNode *n, void *obj)
+{
+	return p_tune_num(x, n, 1000, 17592186044415LL, true, D(cputune.quota));
+}
+#undef D
+
+static const struct dx_child cputune_children[] = {
+	{ "shares", p_shares, 1 },
+	{ "period", p_period, 1 },
+	{ "quota", p_quota, 1 },
+};
+
+/* <cputune>: the guest's cpu cgroup (secd applies it); pinning is refused. */
+static int
+p_cputune(struct dx *x, xmlNode *n, void *obj)
+{
+	int rc = dx_attrs(x, n, NULL, 0, NULL);
+
+	return rc ?: dx_children(x, n, cputune_children,
+	    DX_N(cputune_children), obj);
+}
+
 struct vcpu_elem {
 	char *placement, *cpuset, *current;
 };
@@ -618,7 +725,9 @@ static const struct dx_child domain_children[] = {
 	{ "description", p_description, 1 },
 	{ "memory", p_memory, 1 },
 	{ "currentMemory", p_current_memory, 1 },
+	{ "memtune", p_memtune, 1 },
 	{ "vcpu", p_vcpu, 1 },
+	{ "cputune", p_cputune, 1 },
 	{ "os", p_os, 1 },
 	{ "features", p_features, 1 },
 	{ "cpu", domain_parse_cpu, 1 },

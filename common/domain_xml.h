@@ -209,6 +209,13 @@ struct domain_def {
 	bool uuid_generated;
 	char *title, *description;
 	uint64_t memory_kib, current_memory_kib; /* current 0: absent */
+	struct {			/* <memtune>, KiB; 0: not given */
+		uint64_t hard_kib, soft_kib, swap_hard_kib;
+	} memtune;
+	struct {			/* <cputune>; 0: not given */
+		unsigned long long shares, period;
+		long long quota;	/* -1: no limit */
+	} cputune;
 	unsigned vcpus, vcpus_current;	/* current 0: absent */
 	char *vcpu_placement, *vcpu_cpuset;
 	struct {

@@ -558,6 +558,60 @@ cg_prepare(const char *uuid, int fds[CG_NFDS], char *err, size_t errlen)
 	return 0;
 }
 
+/* One limit: controller i's file in the guest folder gets value. */
+static int
+limit_write(size_t i, const char *uuid, const char *file, const char *what,
+    unsigned long long value, bool is_signed, char *err, size_t errlen)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 64], num[32];
+	int r;
+
+	if (!cg.v1[i]) {
+		snprintf(err, errlen, "cannot apply %s: guests get no %s cgroup here",
+		    what, cg_ctrls[i]);
+		return -ENOTSUP;
+	}
+	cg_dir(i, uuid, dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	if (is_signed)
+		snprintf(num, sizeof(num), "%lld", (long long)value);
+	else
+		snprintf(num, sizeof(num), "%llu", value);
+	if ((r = write_str(path, num)) < 0)
+		snprintf(err, errlen, "cannot apply %s %s (%s): %s", what, num,
+		    file, strerror(-r));
+	return r;
+}
+
+int
+cg_apply_limits(const char *uuid, const struct cg_limits *l, char *err,
+    size_t errlen)
+{
+	enum { CPU = 0, MEM = 1 };
+	int r = 0;
+
+	if (l->mem_hard)
+		r = limit_write(MEM, uuid, "memory.limit_in_bytes",
+		    "<memtune><hard_limit>", l->mem_hard, false, err, errlen);
+	if (r == 0 && l->mem_soft)
+		r = limit_write(MEM, uuid, "memory.soft_limit_in_bytes",
+		    "<memtune><soft_limit>", l->mem_soft, false, err, errlen);
+	if (r == 0 && l->memsw_hard)
+		r = limit_write(MEM, uuid, "memory.memsw.limit_in_bytes",
+		    "<memtune><swap_hard_limit>", l->memsw_hard, false, err,
+		    errlen);
+	if (r == 0 && l->shares)
+		r = limit_write(CPU, uuid, "cpu.shares", "<cputune><shares>",
+		    l->shares, false, err, errlen);
+	if (r == 0 && l->period)
+		r = limit_write(CPU, uuid, "cpu.cfs_period_us",
+		    "<cputune><period>", l->period, false, err, errlen);
+	if (r == 0 && l->quota)
+		r = limit_write(CPU, uuid, "cpu.cfs_quota_us", "<cputune><quota>",
+		    (unsigned long long)l->quota, true, err, errlen);
+	return r;
+}
+
 void
 cg_close(int fds[CG_NFDS])
 {

@@ -61,6 +61,18 @@ int cg_prepare(const char *uuid, int fds[CG_NFDS], char *err, size_t errlen);
 void cg_close(int fds[CG_NFDS]);
 /* In the child: join every opened folder. 0 or -errno. */
 int cg_join(const int fds[CG_NFDS]);
+/* A definition's <memtune> and <cputune> (0: not given). */
+struct cg_limits {
+	uint64_t mem_hard, mem_soft, memsw_hard;	/* bytes */
+	unsigned long long shares, period;
+	long long quota;				/* -1: none */
+};
+
+/* After cg_prepare: write the limits into the guest's v1 memory and cpu
+ * folders. A limit given without its controller, or one the kernel
+ * refuses, is an error naming it. 0 or -errno, err set. */
+int cg_apply_limits(const char *uuid, const struct cg_limits *l, char *err,
+    size_t errlen);
 /* Remove the guest's empty folders. */
 void cg_release(const char *uuid, pid_t pid);
 

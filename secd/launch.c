@@ -560,6 +560,9 @@ secd_launch(const struct secd_launch_req *rq, pid_t *pidp,
 	    (r = cg_prepare(rq->uuid, cg_fds, err, errlen)) < 0)
 		goto out;
 	prepared = true;
+	if (rq->limits &&
+	    (r = cg_apply_limits(rq->uuid, rq->limits, err, errlen)) < 0)
+		goto out;
 	if (sl.conf.dynamic_users &&
 	    (r = du_alloc(rq->uuid, &uid, err, errlen)) < 0)
 		goto out;

@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "secd/cgroup.h"
+
 struct event_base;
 
 /* The parts of qemu.conf that secd reads (every key of the schema is
@@ -62,6 +64,7 @@ struct secd_launch_req {
 	const char *profile;		/* AppArmor profile to exec into; NULL:
 					 * none (AppArmor not in force, or the
 					 * guest opted out) */
+	const struct cg_limits *limits;	/* <memtune>/<cputune>; NULL: none */
 };
 
 /*

@@ -63,6 +63,7 @@ struct launch_ctx {
 	int fds[IPC_MAX_FDS];
 	size_t nfds;
 	char profile[AA_PROFILE_NAME_MAX];
+	struct cg_limits limits;	/* from the definition */
 };
 
 static void
@@ -83,7 +84,7 @@ launch_finish(struct launch_ctx *c)
 	Vmhost__Secd__LaunchReply lrep = VMHOST__SECD__LAUNCH_REPLY__INIT;
 	struct secd_launch_req rq = { lr->uuid, lr->name, lr->argv, lr->n_argv,
 		lr->fd_targets, lr->n_fd_targets, c->fds, c->nfds,
-		c->profile[0] ? c->profile : NULL };
+		c->profile[0] ? c->profile : NULL, &c->limits };
 	int pidfd = -1, r;
 	char err[1024];
 	pid_t pid = -1;
@@ -99,6 +100,18 @@ launch_finish(struct launch_ctx *c)
 		close(pidfd);
 	}
 	launch_ctx_end(c);
+}
+
+/* The cgroup limits a definition asks for (<memtune> in KiB). */
+static void
+launch_limits(const struct domain_def *d, struct cg_limits *l)
+{
+	l->mem_hard = d->memtune.hard_kib * 1024;
+	l->mem_soft = d->memtune.soft_kib * 1024;
+	l->memsw_hard = d->memtune.swap_hard_kib * 1024;
+	l->shares = d->cputune.shares;
+	l->period = d->cputune.period;
+	l->quota = d->cputune.quota;
 }
 
 /* apparmor_parser is done: launch in the profile, or report. */
@@ -151,6 +164,8 @@ secd_handle_launch(struct rpc_call *call, const void *req)
 	    (r = confine_decide(lr->uuid, lr->domain_xml, secd_aa_active(), &d,
 	    &confine, err, sizeof(err))) < 0)
 		goto fail;
+	if (d)
+		launch_limits(d, &c->limits);
 	if (!confine) {
 		domain_def_free(d);
 		launch_finish(c);
