@@ -14,6 +14,9 @@
 # bridges, addresses, the nft ruleset, dnsmasq and emulator processes, every file
 # (name, owner, mode) under the stack's root (run state, pid files, status files,
 # images), the guests' cgroups; and every definition byte for byte.
+# Then the repairs the chaos depends on, each made to happen once: a network start
+# vmhostd never recorded (netd killed too, or alive) is undone; a guest start cut
+# short before vmhostd learnt the emulator's pid is adopted.
 # Replay a run with VMHOST_CHAOS_SEED=N (printed at the start); VMHOST_CHAOS_CYCLES
 # changes the number of cycles (200).
 set -uo pipefail
@@ -279,6 +282,45 @@ done
 [ -s "$work/crashes" ] && bad "daemons died without the killer: $(cat "$work/crashes")" ||
   ok "no daemon died except by the killer"
 settle && ok "stack settled after the chaos" || bad "stack did not settle"
+
+# The repairs the chaos relies on, made deterministic (each is a race the killer hits
+# only now and then): a network netd started that vmhostd never recorded, with netd
+# killed too (undone from netd's NAME.net; iso: not autostarted) and with netd alive (stopped at the sync);
+# a guest start cut short before vmhostd learnt the emulator's pid (adopted).
+iso_status=$root/run/vmhost/network/iso.xml
+no_iso() { ! ip link show vhiso0 >/dev/null 2>&1 && ! pgrep -f 'dnsmasq.*/iso.conf' >/dev/null &&
+  ! nft list ruleset 2>/dev/null | grep -q vhiso0 && [ ! -e "$root/run/vmhost/netd/iso.net" ]; }
+vmhost destroy gc >/dev/null 2>&1
+for netd_too in 1 0; do
+  vmhost net-destroy iso >/dev/null 2>&1
+  out=$(vmhost net-start iso 2>&1) || bad "net-start iso: $out"
+  kill -KILL "$(stack_pid vmhostd)"
+  [ "$netd_too" = 1 ] && kill -KILL "$(stack_pid netd)"
+  rm -f "$iso_status"	# as if vmhostd died before recording the start
+  [ "$netd_too" = 1 ] && stack_start netd
+  stack_start vmhostd
+  settle
+  if [ "$(vmhost net-list --all | awk '$1 == "iso" {print $2}')" = inactive ] && wait_for 10 no_iso; then
+    ok "a start vmhostd never recorded is undone (netd killed too: $netd_too)"
+  else
+    bad "iso after the repair (netd killed: $netd_too): $(vmhost net-list --all | grep iso), $(ip -br link show vhiso0 2>&1)"
+  fi
+done
+vmhost destroy gb >/dev/null 2>&1
+vmhost net-start default >/dev/null 2>&1	# gb's network
+out=$(vmhost start --paused gb 2>&1) || bad "start gb: $out"
+kill -KILL "$(stack_pid vmhostd)"
+printf 'name=gb\npid=0\nstart_time=0\nid=0\npaused=0\n' >"$root/run/vmhost/qemu/${guuid[gb]}/state"
+stack_start vmhostd
+settle
+gbpid=$(pgrep -f 'qemu-system.*guest=gb,' | head -1)
+if [ "$(vmhost domstate gb 2>&1)" = paused ] && [ -n "$gbpid" ] &&
+   grep -q "^pid=$gbpid\$" "$root/run/vmhost/qemu/${guuid[gb]}/state"; then
+  ok "a guest start cut short before its pid was recorded is adopted (pid $gbpid)"
+else
+  bad "gb after the cut-short start: $(vmhost domstate gb 2>&1), pid '$gbpid', $(tr '\n' ' ' <"$root/run/vmhost/qemu/${guuid[gb]}/state" 2>&1)"
+fi
+
 final_state && ok "final state made" || bad "final state"
 snapshot >"$work/final.txt"
 if diff -u "$work/ref.txt" "$work/final.txt" >"$work/diff"; then
