@@ -12,9 +12,10 @@
  *
  * Extra peers: --stuck K clients that send requests and never read a reply;
  * --flood K clients that pipeline redefinitions of their own domains far past
- * the in-flight cap while reading replies.
+ * the in-flight cap while reading replies; --flood-reads K the same with
+ * dumpxml (answered at once: bounded by the per-turn share, not the cap).
  *
- * Output: "key value" lines (for scripts) and a human summary on stderr.
+ * Output: "key value" lines (for scripts); errors on stderr.
  * Exit status 1 on any error of a normal client, a lost update, or a broken
  * connection of a normal client.
  */
@@ -48,7 +49,7 @@ enum kind { K_NORMAL, K_STUCK, K_FLOOD };
 static struct {
 	const char *sock, *prefix, *dir;
 	int clients, threads, domains, write_pct, seconds, stuck, flood;
-	int define, check, list_calls, pid, restart_n, stuck_list;
+	int define, check, list_calls, pid, restart_n, stuck_list, flood_reads;
 	char **restart_cmd;
 } opt = {
 	.prefix = "bench", .clients = 100, .threads = 1, .domains = 1000,
@@ -261,7 +262,7 @@ struct worker {
 	size_t n;
 	struct lat rd, wr;
 	long ops, reads, writes, errors, broken;
-	long f_ok, f_busy, f_err;
+	long f_ok, f_busy, f_err, fr_ok, fr_err;
 	char first_error[256];
 };
 
@@ -412,8 +413,12 @@ flood_fill(struct worker *w, struct client *c)
 		int d = (int)(c->f_sent % FLOOD_DOMAINS);
 
 		snprintf(desc, sizeof(desc), "flood-%d-s%u", c->id, c->f_sent + 1);
-		n = pack_req(buf, sizeof(buf), c->f_sent + 1, OP_WRITE,
-		    90000 + fi * FLOOD_DOMAINS + d, desc);
+		if (fi >= opt.flood)	/* a reader: dumpxml of any domain */
+			n = pack_req(buf, sizeof(buf), c->f_sent + 1, OP_XML,
+			    (int)(rnd_next(&c->rnd) % (unsigned)opt.domains), "");
+		else
+			n = pack_req(buf, sizeof(buf), c->f_sent + 1, OP_WRITE,
+			    90000 + fi * FLOOD_DOMAINS + d, desc);
 		if ((r = send_frame(c, buf, n)) < 0)
 			goto broken;
 		if (r == 0)
@@ -442,7 +447,12 @@ flood_reply(struct worker *w, struct client *c, Vmhost__Reply *rep)
 	uint32_t k = (rep->serial - 1) % FLOOD_WINDOW;
 
 	c->f_got++;
-	if (rep->result_case != VMHOST__REPLY__RESULT_ERROR) {
+	if (flood_index(c) >= opt.flood) {
+		if (rep->result_case == VMHOST__REPLY__RESULT_TEXT)
+			w->fr_ok++;
+		else
+			w->fr_err++;
+	} else if (rep->result_case != VMHOST__REPLY__RESULT_ERROR) {
 		w->f_ok++;
 		if (rep->serial == c->f_seq[k])
 			flood_last[flood_index(c)][c->f_dom[k]] = rep->serial;
@@ -831,7 +841,7 @@ usage(void)
 	fprintf(stderr,
 	    "usage: bench_load [-c CLIENTS] [-j THREADS] [-d DOMAINS] [-t SECONDS]\n"
 	    "  [-w WRITE_PCT] [-p PREFIX] [--define] [--pid VMHOSTD_PID] [--dir DEFS_DIR]\n"
-	    "  [--stuck K] [--stuck-list] [--flood K] [--list K] [--no-run]\n"
+	    "  [--stuck K] [--stuck-list] [--flood K] [--flood-reads K] [--list K] [--no-run]\n"
 	    "  [--restart N -- COMMAND...]   (time to a list of N after COMMAND)\n"
 	    "socket: $VMHOST_DEFAULT_URI (unix://PATH)\n");
 	exit(2);
@@ -859,6 +869,7 @@ main(int argc, char **argv)
 		NUM("-t", opt.seconds) NUM("-w", opt.write_pct)
 		NUM("--pid", opt.pid) NUM("--stuck", opt.stuck)
 		NUM("--flood", opt.flood) NUM("--list", opt.list_calls)
+		NUM("--flood-reads", opt.flood_reads)
 		NUM("--restart", opt.restart_n)
 #undef NUM
 		if (!strcmp(a, "-p") && v) { opt.prefix = v; i++; continue; }
@@ -872,7 +883,7 @@ main(int argc, char **argv)
 	    "/run/vmhost/vmhost-sock";
 	if (opt.clients < 1 || opt.threads < 1 || opt.domains < 1 ||
 	    opt.domains >= 90000 || opt.write_pct < 0 || opt.write_pct > 100 ||
-	    opt.stuck < 0 || opt.flood < 0 || opt.flood > 64 ||
+	    opt.stuck < 0 || opt.flood < 0 || opt.flood > 64 || opt.flood_reads < 0 ||
 	    strlen(opt.prefix) > 64)
 		usage();
 	for (const char *p = opt.prefix; *p; p++)
@@ -904,7 +915,7 @@ main(int argc, char **argv)
 		return 0;
 
 	/* clients: normal, then stuck, then flooders */
-	nall = opt.clients + opt.stuck + opt.flood;
+	nall = opt.clients + opt.stuck + opt.flood + opt.flood_reads;
 	last_seq = calloc((size_t)opt.domains, sizeof(*last_seq));
 	last_client = calloc((size_t)opt.domains, sizeof(*last_client));
 	cl = calloc((size_t)nall, sizeof(*cl));
@@ -997,6 +1008,8 @@ main(int argc, char **argv)
 		all.f_ok += w[t].f_ok;
 		all.f_busy += w[t].f_busy;
 		all.f_err += w[t].f_err;
+		all.fr_ok += w[t].fr_ok;
+		all.fr_err += w[t].fr_err;
 		if (!all.first_error[0] && w[t].first_error[0])
 			memcpy(all.first_error, w[t].first_error, sizeof(all.first_error));
 	}
@@ -1046,6 +1059,9 @@ main(int argc, char **argv)
 	if (opt.stuck)
 		printf("stuck_clients %d\nstuck_requests_sent %ld\nstuck_still_open %ld\n",
 		    opt.stuck, stuck_sent, stuck_open);
+	if (opt.flood_reads)
+		printf("flood_read_clients %d\nflood_read_ok %ld\nflood_read_errors %ld\n",
+		    opt.flood_reads, all.fr_ok, all.fr_err);
 	if (opt.flood)
 		printf("flood_clients %d\nflood_ok %ld\nflood_busy %ld\nflood_other_errors %ld\n",
 		    opt.flood, all.f_ok, all.f_busy, all.f_err);

@@ -17,7 +17,7 @@
 #include "common/log.h"
 
 #define IPC_READ_CHUNK	(64u * 1024)
-#define IPC_FRAMES_PER_TURN	32	/* then other peers' turn (fairness) */
+#define IPC_FRAMES_PER_TURN	8	/* then other peers' turn (fairness) */
 #define IPC_CMSG_SPACE	CMSG_SPACE(sizeof(int) * IPC_MAX_FDS)
 
 /*
@@ -62,6 +62,7 @@ struct ipc_conn {
 	size_t out_pause;	/* stop reading above this much unsent output (0: never) */
 	int paused;		/* input not read until the output drains */
 	int held;		/* input not read: ipc_conn_hold_input */
+	struct event *ev_more;	/* zero timer: frames the per-turn budget left */
 	int read_off;		/* ev_read removed for paused or held */
 };
 
@@ -120,6 +121,17 @@ ipc_peer_get(int fd, struct ipc_peer *out)
 
 static void ipc_on_read(evutil_socket_t fd, short what, void *arg);
 static void ipc_on_write(evutil_socket_t fd, short what, void *arg);
+static const struct timeval zero_tv = { 0, 0 };
+
+static void
+ipc_on_more(evutil_socket_t fd, short what, void *arg)
+{
+	struct ipc_conn *c = arg;
+
+	(void)fd;
+	(void)what;
+	ipc_on_read(c->fd, EV_READ, c);
+}
 
 struct ipc_conn *
 ipc_conn_new(struct event_base *base, int fd, ipc_frame_cb on_frame,
@@ -142,7 +154,9 @@ ipc_conn_new(struct event_base *base, int fd, ipc_frame_cb on_frame,
 	c->ev_read = event_new(base, fd, EV_READ | EV_PERSIST, ipc_on_read, c);
 	c->ev_write = event_new(base, fd, EV_WRITE | EV_PERSIST, ipc_on_write,
 	    c);
-	if (!c->ev_read || !c->ev_write || event_add(c->ev_read, NULL) < 0)
+	c->ev_more = evtimer_new(base, ipc_on_more, c);
+	if (!c->ev_read || !c->ev_write || !c->ev_more ||
+	    event_add(c->ev_read, NULL) < 0)
 		goto fail;
 	return c;
 fail:
@@ -151,6 +165,8 @@ fail:
 			event_free(c->ev_read);
 		if (c->ev_write)
 			event_free(c->ev_write);
+		if (c->ev_more)
+			event_free(c->ev_more);
 		free(c);
 	}
 	close(fd);
@@ -162,6 +178,7 @@ ipc_conn_destroy(struct ipc_conn *c)
 {
 	event_free(c->ev_read);
 	event_free(c->ev_write);
+	event_free(c->ev_more);
 	if (c->fd >= 0)
 		close(c->fd);
 	marks_close(c->in_marks, c->in_nmarks);
@@ -182,6 +199,7 @@ ipc_conn_free(struct ipc_conn *c)
 		c->dead = 1;
 		event_del(c->ev_read);
 		event_del(c->ev_write);
+		event_del(c->ev_more);
 		return;
 	}
 	ipc_conn_destroy(c);
@@ -212,7 +230,7 @@ in_update(struct ipc_conn *c)
 	if (want && c->read_off) {
 		c->read_off = 0;
 		event_add(c->ev_read, NULL);
-		event_active(c->ev_read, EV_READ, 1);
+		evtimer_add(c->ev_more, &zero_tv);	/* the frames kept */
 	} else if (!want && !c->read_off) {
 		c->read_off = 1;
 		event_del(c->ev_read);
@@ -416,6 +434,7 @@ ipc_conn_fail(struct ipc_conn *c, int err)
 		c->closed = 1;
 	event_del(c->ev_read);
 	event_del(c->ev_write);
+	event_del(c->ev_more);
 	c->in_callback++;
 	c->on_close(c, err, c->arg);
 	c->in_callback--;
@@ -474,7 +493,9 @@ in_deliver(struct ipc_conn *c)
 		/* A peer with many frames queued gets a turn, then the others
 		 * theirs: the rest are delivered from a later callback. */
 		if (budget-- == 0) {
-			event_active(c->ev_read, EV_READ, 1);
+			/* after the loop's next poll: new requests of others
+			 * come before this peer's next share */
+			evtimer_add(c->ev_more, &zero_tv);
 			break;
 		}
 		uint32_t len = be32(c->in + off);
@@ -580,7 +601,7 @@ ipc_on_read(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (c->paused || c->held)
+	if (c->paused || c->held || c->closed || c->flush_close || c->dead)
 		return;
 	/* Frames left by the per-turn budget go first: no read meanwhile. */
 	if (c->in_len < 4 || c->in_len - 4 < be32(c->in)) {
@@ -591,8 +612,11 @@ ipc_on_read(evutil_socket_t fd, short what, void *arg)
 			ipc_conn_fail(c, (int)n);
 			return;
 		}
-		if (n == 0) {
-			ipc_conn_fail(c, c->in_len ? -EBADMSG : 0);
+		if (n == 0) {	/* the replies already queued still go */
+			if (c->in_len)
+				ipc_conn_fail(c, -EBADMSG);
+			else
+				ipc_conn_close_after_flush(c);
 			return;
 		}
 	}
