@@ -25,7 +25,7 @@
 #    is answered, so the write flooders get no error at all (no EBUSY: their
 #    excess waits in the socket) and their acknowledged writes are all durable
 #    (lost update check); the read flooders get every reply, no error, while
-#    vmhostd takes at most 32 requests of one client per loop turn;
+#    vmhostd takes at most 8 requests of one client per loop turn;
 #  - kill -9 and restart of vmhostd afterwards: every definition comes back.
 set -euo pipefail
 b=$VMHOST_STACK_BUILD
