@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -609,6 +610,52 @@ net_adopt(struct netd_net *n, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * A held network synced with a changed definition (a live net-update of its
+ * DHCP hosts, the only live change vmhostd sends): the new definition is
+ * kept, dnsmasq's files rewritten and dnsmasq sent SIGHUP, which rereads its
+ * hosts files (as libvirt does). The bridge and rules stay as started.
+ */
+static int
+net_live_update(struct netd_net *n, const char *xml, char *err, size_t errlen)
+{
+	struct network_def *d = NULL, *old = n->def;
+	char *a = NULL, *b = NULL;
+	pid_t pid;
+	int r;
+
+	if (!xml || !xml[0] || !n->dq)
+		return 0;
+	if ((r = net_parse(old->name, xml, &d, err, errlen)) < 0)
+		return r;
+	a = network_format(old);
+	b = network_format(d);
+	if (!a || !b || strcmp(a, b) == 0) {
+		network_def_free(d);
+		r = a && b ? 0 : -ENOMEM;
+		goto out;
+	}
+	n->def = d;
+	if ((r = net_write_files(n, err, errlen)) < 0) {
+		n->def = old;
+		network_def_free(d);
+		goto out;
+	}
+	network_def_free(old);
+	if ((r = file_write_replace(n->p.journal, xml, strlen(xml), 0600)) < 0)
+		log_warn("cannot write %s: %s", n->p.journal, strerror(-r));
+	r = 0;
+	if ((pid = dnsmasq_pid(n->dq)) > 0 && kill(pid, SIGHUP) < 0)
+		log_warn("network '%s': cannot signal dnsmasq %d: %s",
+		    n->def->name, (int)pid, strerror(errno));
+	log_info("network '%s' updated live: dnsmasq rereads its hosts",
+	    n->def->name);
+out:
+	free(a);
+	free(b);
+	return r;
+}
+
 int
 network_sync_one(const char *name, const char *xml, char *err, size_t errlen)
 {
@@ -616,7 +663,9 @@ network_sync_one(const char *name, const char *xml, char *err, size_t errlen)
 	struct netd_net *n = net_find(name);
 	int r;
 
-	if (n) {	/* held already: only repair dnsmasq */
+	if (n) {	/* held already: a live update's hosts, repair dnsmasq */
+		if (!n->starting && (r = net_live_update(n, xml, err, errlen)) < 0)
+			return r;
 		if (n->dq && !n->starting && !dnsmasq_busy(n->dq))
 			return dnsmasq_start(n->dq, NULL, NULL);
 		return 0;

@@ -67,6 +67,18 @@ wait_for 10 vmhost ping --helpers && ok "netd back" || bad "netd did not come ba
 expect "network still active after netd restart" "default   active" vmhost net-list
 expect "guest still running" "running" vmhost domstate netguest
 
+# A live net-update of the DHCP hosts reaches the running dnsmasq (SIGHUP):
+# the guest, rebooted, gets the address reserved for its MAC.
+expect "net-update --live: a host for the guest's MAC" "Updated network default live state" \
+  vmhost net-update default add ip-dhcp-host "<host mac='$mac' name='netguest' ip='192.168.122.177'/>" --live
+expect "the hosts file has it" "192.168.122.177" cat "$root/var/lib/vmhost/dnsmasq/default.hostsfile"
+vmhost net-dumpxml --inactive default | grep -q 192.168.122.177 &&
+  bad "--live changed the persistent definition" || ok "the persistent definition does not have it (--live only)"
+before=$(grep -c VMHOST-DHCP-LEASE "$log")
+expect "reboot the guest" "rebooted" vmhost reboot netguest
+if wait_for 90 bash -c "[ \$(grep -c VMHOST-DHCP-LEASE '$log') -gt $before ]"; then ok "guest asked again after the reboot"; else bad "no second DHCP after the reboot"; fi
+expect "the new lease is the reserved address" "VMHOST-DHCP-LEASE ip=192.168.122.177" bash -c "grep VMHOST-DHCP-LEASE '$log' | tail -1"
+
 expect "destroy" "destroyed" vmhost destroy netguest
 wait_for 5 bash -c '! ip link show vnet0' && ok "tap gone with the guest" || bad "tap left"
 expect "net-destroy" "destroyed" vmhost net-destroy default
