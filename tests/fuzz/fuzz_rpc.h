@@ -27,6 +27,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <grp.h>
 #include <poll.h>
 #include <sched.h>
@@ -123,11 +124,33 @@ fuzz_sandbox(int argc, char **argv)
 	prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
 }
 
+static int
+fuzz_rm_one(const char *path, const struct stat *st, int flag,
+    struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (flag == FTW_DP)
+		rmdir(path);
+	else
+		unlink(path);
+	return 0;
+}
+
+/* At a normal exit (not a crash: its scratch root is kept to look at). */
+static void
+fuzz_rm_root(void)
+{
+	if (fuzz_root[0])
+		nftw(fuzz_root, fuzz_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 /* Common setup: log quietly, sandbox, scratch root, event loop. */
 static void
 fuzz_rpc_setup(int *argc, char ***argv, const char *prog)
 {
 	signal(SIGPIPE, SIG_IGN);
+	atexit(fuzz_rm_root);
 	log_init(prog);
 	if (!getenv("VMHOST_LOG") && !getenv("VMHOST_DEBUG"))
 		log_set_spec("fatal");
