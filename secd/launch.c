@@ -140,26 +140,39 @@ secd_emulators(void)
 }
 
 int
+secd_conf_users(const struct secd_conf *c, uid_t *uid, gid_t *gid, char *err,
+    size_t errlen)
+{
+	gid_t ugid;
+
+	if (priv_lookup_user(c->user, uid, &ugid) < 0 ||
+	    priv_lookup_group(c->group, gid) < 0) {
+		snprintf(err, errlen, "qemu.conf: emulator user '%s' or group '%s' does not exist",
+		    c->user, c->group);
+		return -ENOENT;
+	}
+	if (*uid == 0 && strcmp(c->user, "root")) {
+		snprintf(err, errlen, "qemu.conf: emulator user '%s' has uid 0: write user = \"root\" to mean it",
+		    c->user);
+		return -EPERM;
+	}
+	return 0;
+}
+
+int
 secd_launch_init(const char *conf_path)
 {
 	char err[512];
-	gid_t ugid;
 	int r;
 
 	if ((r = secd_conf_load(conf_path, &sl.conf, err, sizeof(err))) < 0) {
 		log_error("%s", err);
 		return r;
 	}
-	if (priv_lookup_user(sl.conf.user, &sl.uid, &ugid) < 0 ||
-	    priv_lookup_group(sl.conf.group, &sl.gid) < 0) {
-		log_error("emulator user '%s' or group '%s' does not exist (qemu.conf)",
-		    sl.conf.user, sl.conf.group);
-		return -ENOENT;
-	}
-	if (sl.uid == 0 && strcmp(sl.conf.user, "root")) {
-		log_error("emulator user '%s' has uid 0: write user = \"root\" in qemu.conf to mean it",
-		    sl.conf.user);
-		return -EPERM;
+	if ((r = secd_conf_users(&sl.conf, &sl.uid, &sl.gid, err,
+	    sizeof(err))) < 0) {
+		log_error("%s", err);
+		return r;
 	}
 	if (sl.conf.dynamic_users)
 		log_info("emulators run as one dynamic uid each (%u-%u), group %s (gid %u)",

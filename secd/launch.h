@@ -34,6 +34,10 @@ int secd_conf_load(const char *path, struct secd_conf *c, char *err,
 void secd_conf_free(struct secd_conf *c);
 
 /* Before the drop: load qemu.conf, resolve the emulator user and group. */
+/* The emulator user and group of c resolved; uid 0 only when the user is
+ * spelled "root". 0 or -errno, err set. */
+int secd_conf_users(const struct secd_conf *c, uid_t *uid, gid_t *gid,
+    char *err, size_t errlen);
 int secd_launch_init(const char *conf_path);
 /* As root, after secd_launch_init: the guests' cgroup folders, device ACL
  * and v2 device program (secd/cgroup.c) from qemu.conf; pid (0: none)

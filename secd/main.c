@@ -322,7 +322,12 @@ secd_check_config(const char *path)
 	char err[512];
 	int r;
 
+	uid_t uid;
+	gid_t gid;
+
 	r = secd_conf_load(path, &c, err, sizeof(err));
+	if (r == 0)
+		r = secd_conf_users(&c, &uid, &gid, err, sizeof(err));
 	if (r < 0)
 		fprintf(stderr, "error: %s\n", r == -ENOMEM ? strerror(ENOMEM) :
 		    err);
