@@ -31,6 +31,8 @@ int file_read_all(const char *path, size_t max, char **out, size_t *outlen);
 
 /* Same, from an open fd (read until EOF). */
 int fd_read_all(int fd, size_t max, char **out, size_t *outlen);
+/* Write all of data (retrying short writes and EINTR). 0 or -errno. */
+int fd_write_all(int fd, const void *data, size_t len);
 
 /*
  * mkdir -p path with mode for every component created; then, if uid/gid

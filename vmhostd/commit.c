@@ -18,6 +18,7 @@
 
 #include <event2/event.h>
 
+#include "common/fileio.h"
 #include "common/log.h"
 
 #define COMMIT_BATCH_MAX	256	/* open temp files held at once */
@@ -184,22 +185,6 @@ commit_pending(void)
 	return q.n + (q.busy ? q.fl.n : 0);
 }
 
-static int
-write_all(int fd, const char *p, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Keep a copy of what to write; the files are made by the flush (the
  * event loop does no disk I/O for a staged write). */
 static int
@@ -239,7 +224,7 @@ temp_write(struct staged *s)
 	if (fchmod(s->fd, s->mode) < 0)
 		r = -errno;
 	if (r == 0)
-		r = write_all(s->fd, s->data, s->len);
+		r = fd_write_all(s->fd, s->data, s->len);
 	if (r == 0)
 		return 0;
 	close(s->fd);
