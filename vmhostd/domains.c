@@ -269,6 +269,7 @@ struct define_wait {
 	domains_define_fn done;
 	void *arg;
 	char uuid[37];
+	char name[DOMAIN_NAME_MAX + 1];	/* for the error (escaped) */
 	struct domain_def *old;		/* replaced definition, freed once durable */
 	bool isnew, old_was_next;
 };
@@ -308,14 +309,14 @@ define_committed(void *arg, int rc, bool in_place)
 	char err[512];
 
 	if (rc < 0 && !in_place) {
-		snprintf(err, sizeof(err), "cannot save the definition: %s",
-		    strerror(-rc));
+		snprintf(err, sizeof(err), "cannot save the definition of '%s': %s",
+		    w->name, strerror(-rc));
 		define_undo(w);
 		w->done(w->arg, NULL, rc, err);
 	} else if (rc < 0) {
 		snprintf(err, sizeof(err),
-		    "the definition is saved but its folder could not be flushed: %s",
-		    strerror(-rc));
+		    "the definition of '%s' is saved but its folder could not be flushed: %s",
+		    w->name, strerror(-rc));
 		w->done(w->arg, NULL, rc, err);
 	} else {
 		w->done(w->arg, vm, 0, NULL);
@@ -367,6 +368,7 @@ domains_define(const char *xml, size_t len, domains_define_fn done, void *arg,
 		goto fail;
 	}
 	w->done = done;
+	str_escape(w->name, sizeof(w->name), d->name);
 	w->arg = arg;
 	w->isnew = !vm;
 	if ((r = def_write_as(d, w, err, errlen)) < 0)

@@ -64,7 +64,7 @@ XML
 if out=$(vmhost define "$VMHOST_STACK_ROOT/full.xml" 2>&1); then
   fail "define on a full disk succeeded"
 fi
-grep -q "No space left on device" <<<"$out" || fail "unclear error: $out"
+grep -q "full-00000.*No space left on device" <<<"$out" || fail "unclear error: $out"
 [ "$(printf '%s\n' "$out" | wc -l)" = 1 ] || fail "error is not one line: $out"
 ! "$b/bench/bench_pipe" 50 16 full 1 >/dev/null 2>&1 || fail "pipelined defines on a full disk succeeded"
 [ "$(count full)" = 0 ] || fail "a failed define is listed"
