@@ -117,16 +117,21 @@ vmhostd_handle_domain_undefine(struct rpc_call *call, const void *req)
 	const Vmhost__DomainRef *r = ((const Vmhost__Request *)req)->domain_undefine;
 	struct vm *vm = vm_lookup(call, r->key);
 	char err[1024], name[DOMAIN_NAME_MAX + 1];
+	struct domain_def gone_def = { .name = name };
+	struct vm gone = { .def = &gone_def };	/* what the event names */
 	int rc;
 
 	if (!vm)
 		return;
 	snprintf(name, sizeof(name), "%s", vm->def->name);
-	events_emit(vm, "Undefined", "Removed");
+	memcpy(gone.uuid, vm->uuid, sizeof(gone.uuid));
+	/* vm may be freed by the undefine: the event uses the copy, and only
+	 * once the definition is really gone */
 	if ((rc = domains_undefine(vm, err, sizeof(err))) < 0) {
 		rpc_reply_error(call, -rc, "%s", err);
 		return;
 	}
+	events_emit(&gone, "Undefined", "Removed");
 	reply_text(call, name);
 }
 

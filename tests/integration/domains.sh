@@ -208,9 +208,14 @@ out=$(timeout 60 vmhost start kvmguest 2>&1)
 if [[ "$out" == error:*[Kk][Vv][Mm]* ]]; then ok "type kvm without usable KVM: $out"; else bad "kvm start: $out"; fi
 vmhost destroy kvmguest >/dev/null 2>&1; vmhost undefine kvmguest >/dev/null
 
-# Undefine and leftovers.
+# Undefine and leftovers; the Undefined event comes once it is gone.
+vmhost event --domain tiny --loop --timeout 10 >"$root/undef-events.txt" 2>&1 &
+evpid=$!
+sleep 0.3
 expect "undefine" "has been undefined" vmhost undefine tiny
 expect "undefined: gone" "error:" vmhost dominfo tiny
+wait_for 5 grep -q "Undefined" "$root/undef-events.txt" && ok "event: Undefined" || bad "no Undefined event: $(cat "$root/undef-events.txt")"
+kill $evpid 2>/dev/null; wait $evpid 2>/dev/null
 [ -z "$(pgrep -f "qemu-system-x86_64.*$root" || true)" ] && ok "no emulator left" || bad "an emulator is left"
 [ -z "$(ls -A "$root/run/vmhost/qemu" 2>/dev/null)" ] && ok "no run state left" || bad "run state left: $(ls "$root/run/vmhost/qemu")"
 
