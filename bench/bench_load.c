@@ -38,6 +38,7 @@
 #include <unistd.h>
 
 #include "vmhost.pb-c.h"
+#include "bench_wire.h"
 
 enum op { OP_INFO, OP_STATE, OP_XML, OP_WRITE, OP_LIST };
 enum kind { K_NORMAL, K_STUCK, K_FLOOD };
@@ -71,36 +72,10 @@ now_ms(void)
 static int
 connect_sock(void)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	if (fd < 0 || strlen(opt.sock) >= sizeof(sa.sun_path))
-		return -1;
-	strcpy(sa.sun_path, opt.sock);
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
+	return bench_connect(opt.sock);
 }
 
-static int
-io_all(int fd, void *buf, size_t len, int wr)
-{
-	char *p = buf;
-
-	while (len > 0) {
-		ssize_t n = wr ? send(fd, p, len, MSG_NOSIGNAL) : read(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
+#define io_all bench_io_all
 
 /* ---- requests ---- */
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "vmhost.pb-c.h"
+#include "bench_wire.h"
 
 static double
 now_ms(void)
@@ -24,38 +25,11 @@ now_ms(void)
 static int
 connect_uri(const char *uri)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	const char *path = uri && !strncmp(uri, "unix://", 7) ? uri + 7 :
-	    "/run/vmhost/vmhost-sock";
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	if (fd < 0 || strlen(path) >= sizeof(sa.sun_path))
-		return -1;
-	strcpy(sa.sun_path, path);
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
+	return bench_connect(uri && !strncmp(uri, "unix://", 7) ? uri + 7 :
+	    "/run/vmhost/vmhost-sock");
 }
 
-static int
-io_all(int fd, void *buf, size_t len, int wr)
-{
-	char *p = buf;
-
-	while (len > 0) {
-		ssize_t n = wr ? write(fd, p, len) : read(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
+#define io_all bench_io_all
 
 static const char *prefix = "pipe";
 static int version;
