@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Group commit: staged temp files flushed together, renamed, folders fsync'd once.
- * The flush of a batch runs in a flusher thread so that the event loop keeps
- * serving reads meanwhile; writes staged during it form the next batch. */
+/* Group commit in vmhostd: the writes of one loop turn become durable together,
+ * by one append to the journal (journal.c) and one flush, then are renamed into
+ * place; without a journal, by one syncfs and one fsync of their folders. The
+ * batch runs in a flusher thread so that the event loop keeps serving reads
+ * meanwhile; writes staged during it form the next batch. */
 #define LOG_MODULE "commit"
 #include "vmhostd/commit.h"
 
@@ -20,8 +22,9 @@
 
 #include "common/fileio.h"
 #include "common/log.h"
+#include "vmhostd/journal.h"
 
-#define COMMIT_BATCH_MAX	256	/* open temp files held at once */
+#define COMMIT_BATCH_MAX	JOURNAL_BATCH_MAX	/* open temp files held at once */
 
 struct staged {
 	char *path, *tmp;
@@ -58,6 +61,7 @@ static struct {
 	.efd = -1 };
 
 static void batch_sync(struct batch *b);
+static void commit_land(void);
 static void batch_deliver(struct batch *b);
 
 static void *
@@ -153,13 +157,16 @@ commit_atexit(void)
 	pthread_cond_signal(&q.cv);
 	pthread_mutex_unlock(&q.mu);
 	pthread_join(q.th, NULL);
+	journal_close();
 }
 
 void
-commit_init(struct event_base *base)
+commit_init(struct event_base *base, const char *journal_dir)
 {
 	pthread_attr_t at;
 
+	if (journal_dir)
+		journal_open(journal_dir);	/* else, or failing: no journal */
 	q.base = base;
 	q.ev = evtimer_new(base, commit_timer, NULL);
 	if (!q.ev)
@@ -242,7 +249,7 @@ commit_stage(const char *path, const void *data, size_t len, mode_t mode,
 	int r;
 
 	if (q.n == COMMIT_BATCH_MAX)
-		commit_flush();
+		commit_land();
 	s = &q.items[q.n];
 	if ((r = stage_file(s, path, data, len, mode)) < 0)
 		return r;
@@ -299,16 +306,13 @@ sync_data(const struct staged *items, size_t n)
 	return syncfs(fd) < 0 ? -errno : 0;
 }
 
-/* Write, flush, rename, flush the folders: no allocation, no logging (the
- * thread, or commit_flush). */
+/* Without the journal: flush, rename, flush the folders. */
 static void
-batch_sync(struct batch *b)
+batch_direct(struct batch *b)
 {
 	size_t n = b->n, failed = 0;
 	int rdata;
 
-	for (size_t i = 0; i < n; i++)
-		b->rc[i] = temp_write(&b->items[i]);
 	rdata = sync_data(b->items, n);
 	for (size_t i = 0; i < n; i++) {
 		struct staged *s = &b->items[i];
@@ -320,6 +324,7 @@ batch_sync(struct batch *b)
 		b->rc[i] = rdata;
 		if (close(s->fd) < 0 && b->rc[i] == 0)
 			b->rc[i] = -errno;
+		s->fd = -1;
 		if (b->rc[i] == 0 && rename(s->tmp, s->path) < 0)
 			b->rc[i] = -errno;
 		if (b->rc[i] < 0) {
@@ -328,6 +333,73 @@ batch_sync(struct batch *b)
 		}
 	}
 	b->rdir = failed < n ? sync_folders(b->items, n) : 0;
+}
+
+/* With the journal: one append and one flush make the written temp files'
+ * content durable; then they are renamed into place. -EFBIG or -ENOTCONN
+ * when the journal cannot take them (nothing done), else 0 with each
+ * write's rc set; -EXDEV for a path outside the journal's folder. */
+static int
+batch_journal(struct batch *b)
+{
+	struct journal_rec recs[COMMIT_BATCH_MAX];
+	size_t idx[COMMIT_BATCH_MAX], m = 0;
+	int r;
+
+	for (size_t i = 0; i < b->n; i++) {
+		struct staged *s = &b->items[i];
+
+		if (s->fd < 0)
+			continue;
+		recs[m] = (struct journal_rec){ .path = s->path,
+		    .data = s->data, .len = s->len, .mode = s->mode };
+		idx[m++] = i;
+	}
+	b->rdir = 0;
+	if (m == 0)
+		return 0;
+	r = journal_append(recs, m);
+	if (r == -EFBIG || r == -ENOTCONN || r == -EXDEV)
+		return r;
+	for (size_t k = 0; k < m; k++) {
+		struct staged *s = &b->items[idx[k]];
+		int rc = r;
+
+		close(s->fd);	/* its content is in the journal */
+		s->fd = -1;
+		if (rc == 0 && rename(s->tmp, s->path) < 0) {
+			rc = -errno;
+			journal_cancel(&recs[k]);	/* a replay skips it */
+		}
+		if (rc < 0)
+			unlink(s->tmp);
+		b->rc[idx[k]] = rc;
+	}
+	return 0;
+}
+
+/* Write the temp files, make them durable, put them in place: no
+ * allocation, no logging (the thread, or commit_land). A write that is not
+ * journaled first lets the journal land in the files (checkpoint), since
+ * replaying older records after it would undo it. */
+static void
+batch_sync(struct batch *b)
+{
+	int r;
+
+	for (size_t i = 0; i < b->n; i++)
+		b->rc[i] = temp_write(&b->items[i]);
+	if (batch_journal(b) == 0)
+		return;
+	if ((r = journal_checkpoint()) < 0)
+		for (size_t i = 0; i < b->n; i++)
+			if (b->items[i].fd >= 0) {
+				close(b->items[i].fd);
+				b->items[i].fd = -1;
+				unlink(b->items[i].tmp);
+				b->rc[i] = r;
+			}
+	batch_direct(b);
 }
 
 /* Log the outcome and call every done callback (the event loop's thread). */
@@ -362,8 +434,8 @@ batch_deliver(struct batch *b)
 }
 
 /* Synchronous: the thread's batch lands, then what is staged, here. */
-void
-commit_flush(void)
+static void
+commit_land(void)
 {
 	static struct batch b;	/* not reentered: callbacks only stage */
 
@@ -379,6 +451,17 @@ commit_flush(void)
 	batch_deliver(&b);
 }
 
+int
+commit_flush(void)
+{
+	int r;
+
+	commit_land();
+	if ((r = journal_checkpoint()) < 0)
+		log_error("cannot flush the journaled definitions: %s (the journal keeps them)", strerror(-r));
+	return r;
+}
+
 static void
 commit_timer(evutil_socket_t fd, short what, void *arg)
 {
@@ -388,5 +471,5 @@ commit_timer(evutil_socket_t fd, short what, void *arg)
 	if (q.eev)
 		inflight_start();	/* when busy: started once that batch lands */
 	else
-		commit_flush();
+		commit_land();
 }

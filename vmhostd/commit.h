@@ -15,7 +15,9 @@ struct event_base;
  * failed. */
 typedef void (*commit_done_fn)(void *arg, int rc, bool in_place);
 
-void commit_init(struct event_base *base);
+/* journal_dir: the folder whose files get a write-ahead journal (journal.c),
+ * or NULL; any other path is written with the folder flushes. */
+void commit_init(struct event_base *base, const char *journal_dir);
 
 /* Queue a write of data to a temp file beside path and its rename (a copy
  * of data is kept; the file is made by the flush, in the flusher thread).
@@ -26,8 +28,10 @@ void commit_init(struct event_base *base);
 int commit_stage(const char *path, const void *data, size_t len, mode_t mode,
     commit_done_fn done, void *arg);
 
-/* Commit what is queued now, before another change to the same folders. */
-void commit_flush(void);
+/* Commit what is queued now and let the journal land in the files, before
+ * another change to the same folders (or at exit). 0, or -errno (logged):
+ * then that change must not be made, a replay would undo it. */
+int commit_flush(void);
 
 /* Staged writes not yet committed. */
 size_t commit_pending(void);

@@ -394,8 +394,12 @@ domains_save(struct vm *vm, struct domain_def *d, char *err, size_t errlen)
 {
 	int r = 0;
 
-	commit_flush();		/* staged defines land before this write */
-	if (vm->persistent && (r = def_write(d, err, errlen)) < 0) {
+	if ((r = commit_flush()) < 0)	/* staged defines land before this write */
+		snprintf(err, errlen, "cannot flush the definitions: %s",
+		    strerror(-r));
+	else if (vm->persistent)
+		r = def_write(d, err, errlen);
+	if (r < 0) {
 		if (d != vm->def)
 			domain_def_free(d);
 		return r;
@@ -424,7 +428,11 @@ domains_undefine(struct vm *vm, char *err, size_t errlen)
 	char path[4096];
 	int r;
 
-	commit_flush();		/* a staged define of it lands first */
+	if ((r = commit_flush()) < 0) {	/* a staged define of it lands first */
+		snprintf(err, errlen, "cannot flush the definitions: %s",
+		    strerror(-r));
+		return r;
+	}
 	if (vm->autostart && domains_set_autostart(vm, false, err, errlen) < 0)
 		return -EIO;
 	if (def_path(path, sizeof(path), vm->def->name, 0) < 0)
@@ -448,7 +456,11 @@ domains_set_autostart(struct vm *vm, bool on, char *err, size_t errlen)
 	char link[4096], target[4096];
 	int r = 0;
 
-	commit_flush();		/* the link's target is durable first */
+	if ((r = commit_flush()) < 0) {	/* the link's target is durable first */
+		snprintf(err, errlen, "cannot flush the definitions: %s",
+		    strerror(-r));
+		return r;
+	}
 	if (def_path(link, sizeof(link), vm->def->name, 1) < 0)
 		return -ENAMETOOLONG;
 	if (on) {

@@ -101,6 +101,7 @@ main(int argc, char **argv)
 	struct daemon_opts o = { .prog = "vmhostd" };
 	struct priv_spec spec = { VMHOST_USER, VMHOST_GROUP, NULL, 0, 0 };
 	struct event *hup;
+	char jdir[4096];
 
 	daemon_parse_args(argc, argv, &o, " [--session]");
 	if (daemon_setup(&o) < 0 || (o.session && session_init() < 0))
@@ -124,7 +125,9 @@ main(int argc, char **argv)
 	else
 		daemon_drop(&spec);
 	events_init(vmhostd.base);
-	commit_init(vmhostd.base);
+	if (path_build(jdir, sizeof(jdir), "%s", VMHOST_DOMAIN_DIR) < 0)
+		log_fatal("the domain folder's path is too long");
+	commit_init(vmhostd.base, jdir);
 	if (domains_init() < 0)
 		log_fatal("out of memory");
 	domains_load();

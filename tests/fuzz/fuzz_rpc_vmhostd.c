@@ -28,7 +28,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (access_init() < 0 || vmhostd_make_dirs() < 0)
 		fuzz_die("vmhostd access rules or folders");
 	events_init(vmhostd.base);
-	commit_init(vmhostd.base);
+	commit_init(vmhostd.base, NULL);
 	if (domains_init() < 0 || networks_init() < 0)
 		fuzz_die("vmhostd state");
 	domains_load();
