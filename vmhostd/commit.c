@@ -335,22 +335,22 @@ batch_direct(struct batch *b)
 	b->rdir = failed < n ? sync_folders(b->items, n) : 0;
 }
 
-/* With the journal: one append and one flush make the written temp files'
- * content durable; then they are renamed into place. -EFBIG or -ENOTCONN
- * when the journal cannot take them (nothing done), else 0 with each
- * write's rc set; -EXDEV for a path outside the journal's folder. */
+/* With the journal: the temp files written, one append and one flush make
+ * their content durable, then they are renamed into place. -EFBIG,
+ * -ENOTCONN or -EXDEV when the journal cannot take them (the temp files
+ * are left as they are), else 0 with each write's rc set. */
 static int
 batch_journal(struct batch *b)
 {
 	struct journal_rec recs[COMMIT_BATCH_MAX];
-	size_t idx[COMMIT_BATCH_MAX], m = 0;
+	size_t idx[COMMIT_BATCH_MAX], m = 0, failed = 0;
 	int r;
 
 	for (size_t i = 0; i < b->n; i++) {
 		struct staged *s = &b->items[i];
 
 		if (s->fd < 0)
-			continue;
+			continue;	/* not written: rc says why */
 		recs[m] = (struct journal_rec){ .path = s->path,
 		    .data = s->data, .len = s->len, .mode = s->mode };
 		idx[m++] = i;
@@ -363,24 +363,25 @@ batch_journal(struct batch *b)
 		return r;
 	for (size_t k = 0; k < m; k++) {
 		struct staged *s = &b->items[idx[k]];
-		int rc = r;
 
 		close(s->fd);	/* its content is in the journal */
 		s->fd = -1;
-		if (rc == 0 && rename(s->tmp, s->path) < 0) {
-			rc = -errno;
-			journal_cancel(&recs[k]);	/* a replay skips it */
-		}
-		if (rc < 0)
+		b->rc[idx[k]] = r;
+		if (r < 0)
 			unlink(s->tmp);
-		b->rc[idx[k]] = rc;
+		else if (rename(s->tmp, s->path) < 0) {
+			unlink(s->tmp);	/* durable: the journal writes it */
+			failed++;
+		}
 	}
+	if (r == 0)
+		journal_placed(failed);
 	return 0;
 }
 
 /* Write the temp files, make them durable, put them in place: no
- * allocation, no logging (the thread, or commit_land). A write that is not
- * journaled first lets the journal land in the files (checkpoint), since
+ * allocation, no logging (the thread, or commit_land). A batch that is not
+ * journaled lets the journal land in the files first (checkpoint), since
  * replaying older records after it would undo it. */
 static void
 batch_sync(struct batch *b)

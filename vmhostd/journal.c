@@ -1,16 +1,16 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* vmhostd's write-ahead journal of definition files: a batch of writes is
- * durable after one append and one fdatasync; the files themselves are
- * flushed later, by a checkpoint thread, when a journal file fills. */
+ * durable after one append and one fdatasync; the journal's thread flushes
+ * the folder and empties a journal file once it is full. */
 #define LOG_MODULE "journal"
 #include "vmhostd/journal.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stddef.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,17 +29,22 @@
  * saying whether it is live, its generation and a random nonce; records
  * follow at JOURNAL_HEAD. A record counts only with the magic, the
  * header's generation and nonce, the next sequence number and its CRC,
- * so a torn tail or an earlier generation's leftovers end the scan.
- * Writes go to the active file; when it is full the other takes over and
- * the checkpoint thread flushes the folder (syncfs), then marks the full
- * file empty. A replay applies the live files in generation order.
+ * so a torn tail or an earlier generation's leftovers end a scan.
+ *
+ * The flusher thread appends a batch to the active file, then puts the
+ * batch's files in place (commit.c) before anyone is told. When the
+ * active file is full the other takes over and the journal's thread
+ * flushes the folder (syncfs) and marks the full file empty. A file that
+ * could not be put in place is written again from the journal by that
+ * thread, retried each second; until then its journal file stays live
+ * (and is replayed at the next start). The replay applies the live files
+ * in generation order, the last record of each path.
  */
 #define JOURNAL_SIZE	(4u << 20)
 #define JOURNAL_HEAD	4096u
 #define JOURNAL_MAGIC	"VMHJRNL1"
 #define REC_MAGIC	0x524d4856u	/* "VHMR" */
 #define REC_PUT		1u
-#define REC_CANCEL	2u
 
 struct jhead {
 	char magic[8];
@@ -54,30 +59,33 @@ struct jrec {
 	uint64_t dlen;
 };
 
-struct jcancel {
-	uint64_t gen;
-	uint32_t seq, pad;
-};
-
 enum jstate { J_FREE, J_ACTIVE, J_FULL };
 
 static struct {
 	int dirfd, fd[2];
-	struct jhead head[2];
-	enum jstate st[2];
-	bool failed[2];		/* the checkpoint thread could not empty it */
-	uint32_t used;		/* bytes of the active file */
-	uint32_t seq;		/* its next record */
+	struct jhead head[2];	/* under mu once the thread runs */
+	enum jstate st[2];	/* under mu */
+	int ferr[2];		/* under mu: why file k could not be emptied */
+	bool apply_failed[2];	/* under mu: a file of k is not in place */
+	uint32_t used;		/* the flusher's: bytes of the active file */
+	uint32_t seq;		/* the flusher's: its next record */
 	int active;
-	bool open, quit;
+	bool open, quit;	/* quit under mu */
 	char dir[PATH_MAX];
 	pthread_t th;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
+	/* held from an append until its files are in place, and by the
+	 * thread while it writes files from the journal */
+	pthread_mutex_t place;
+	bool ckpt_req;		/* under mu */
+	uint64_t ckpt_done;
+	int ckpt_rc;
+	/* the flusher's */
 	struct jrec hdrs[JOURNAL_BATCH_MAX];
 	struct iovec iov[3 * JOURNAL_BATCH_MAX];
 } j = { .dirfd = -1, .fd = { -1, -1 }, .mu = PTHREAD_MUTEX_INITIALIZER,
-	.cv = PTHREAD_COND_INITIALIZER };
+	.cv = PTHREAD_COND_INITIALIZER, .place = PTHREAD_MUTEX_INITIALIZER };
 
 static uint32_t crc_table[256];
 
@@ -170,221 +178,17 @@ flush_folder(void)
 	return 0;
 }
 
-/* Flush the folder, then mark file k empty (its generation is kept). */
-static int
-empty_file(int k)
-{
-	int r = flush_folder();
-
-	return r < 0 ? r : head_write(k, false, true);
-}
-
-static void *
-checkpointer(void *arg)
-{
-	(void)arg;
-	pthread_mutex_lock(&j.mu);
-	for (;;) {
-		int k = -1, r;
-
-		for (int i = 0; i < 2; i++)
-			if (j.st[i] == J_FULL && !j.failed[i])
-				k = i;
-		if (k < 0 && j.quit)
-			break;
-		if (k < 0) {
-			pthread_cond_wait(&j.cv, &j.mu);
-			continue;
-		}
-		pthread_mutex_unlock(&j.mu);
-		r = empty_file(k);
-		pthread_mutex_lock(&j.mu);
-		if (r == 0)
-			j.st[k] = J_FREE;
-		else
-			j.failed[k] = true;	/* the writer retries it */
-		pthread_cond_broadcast(&j.cv);
-	}
-	pthread_mutex_unlock(&j.mu);
-	return NULL;
-}
-
-/* Make file k the active one, with a new generation (header not flushed:
- * the batch's fdatasync covers it). */
-static int
-start_file(int k)
-{
-	struct jhead *h = &j.head[k];
-	uint64_t nonce = 0;
-
-	if (getrandom(&nonce, sizeof(nonce), GRND_NONBLOCK) < 0)
-		nonce = (uint64_t)getpid() << 32 ^ (uint64_t)time(NULL);
-	h->gen = (j.head[0].gen > j.head[1].gen ? j.head[0].gen :
-	    j.head[1].gen) + 1;
-	h->nonce = nonce;
-	j.st[k] = J_ACTIVE;
-	j.active = k;
-	j.used = JOURNAL_HEAD;
-	j.seq = 0;
-	return head_write(k, true, false);
-}
-
-/* Room for need more bytes: the active file, or the other one once its
- * checkpoint is done (waited for, or done here after a failure). */
-static int
-make_room(uint32_t need)
-{
-	int k = j.active, r;
-	bool failed;
-
-	if (j.st[k] == J_ACTIVE && j.used + need <= JOURNAL_SIZE)
-		return 0;
-	pthread_mutex_lock(&j.mu);
-	if (j.st[k] == J_ACTIVE) {
-		j.st[k] = J_FULL;
-		pthread_cond_broadcast(&j.cv);
-		k = 1 - k;
-	}
-	while (j.st[k] == J_FULL && !j.failed[k])
-		pthread_cond_wait(&j.cv, &j.mu);
-	failed = j.st[k] == J_FULL;
-	pthread_mutex_unlock(&j.mu);
-	if (failed) {	/* the thread could not empty it: once more here */
-		if ((r = empty_file(k)) < 0)
-			return r;
-		pthread_mutex_lock(&j.mu);
-		j.failed[k] = false;
-		j.st[k] = J_FREE;
-		pthread_mutex_unlock(&j.mu);
-	}
-	return start_file(k);
-}
-
-static int
-append(struct jrec *hdrs, const char *const *paths, const void *const *data,
-    size_t n)
-{
-	uint64_t total = 0;
-	int cnt = 0, r;
-
-	for (size_t i = 0; i < n; i++)
-		total += sizeof(struct jrec) + hdrs[i].plen + hdrs[i].dlen;
-	if (total > JOURNAL_SIZE - JOURNAL_HEAD)
-		return -EFBIG;
-	if ((r = make_room((uint32_t)total)) < 0)
-		return r;
-	for (size_t i = 0; i < n; i++) {
-		struct jrec *h = &hdrs[i];
-
-		h->magic = REC_MAGIC;
-		h->gen = j.head[j.active].gen;
-		h->nonce = j.head[j.active].nonce;
-		h->seq = j.seq + (uint32_t)i;
-		h->crc = rec_crc(h, paths[i], data[i]);
-		j.iov[cnt++] = (struct iovec){ h, sizeof(*h) };
-		j.iov[cnt++] = (struct iovec){ (void *)(uintptr_t)paths[i], h->plen };
-		j.iov[cnt++] = (struct iovec){ (void *)(uintptr_t)data[i], h->dlen };
-	}
-	r = pwritev_all(j.fd[j.active], j.iov, cnt, j.used);
-	if (r == 0 && fdatasync(j.fd[j.active]) < 0)
-		r = -errno;
-	/* on failure the space is skipped: a torn record ends any scan */
-	j.used += (uint32_t)total;
-	if (r == 0)
-		j.seq += (uint32_t)n;
-	else
-		j.used = JOURNAL_SIZE;	/* the next append takes the other file */
-	return r;
-}
-
-int
-journal_append(struct journal_rec *recs, size_t n)
-{
-	const char *paths[JOURNAL_BATCH_MAX];
-	const void *data[JOURNAL_BATCH_MAX];
-	int r;
-
-	if (!j.open)
-		return -ENOTCONN;
-	if (n == 0 || n > JOURNAL_BATCH_MAX)
-		return n ? -E2BIG : 0;
-	for (size_t i = 0; i < n; i++) {
-		size_t plen = strlen(recs[i].path), dl = strlen(j.dir);
-
-		if (plen > PATH_MAX || recs[i].len > JOURNAL_SIZE)
-			return -EFBIG;
-		if (plen <= dl + 1 || strncmp(recs[i].path, j.dir, dl) != 0 ||
-		    recs[i].path[dl] != '/' || strchr(recs[i].path + dl + 1, '/'))
-			return -EXDEV;	/* not a file of the folder */
-		memset(&j.hdrs[i], 0, sizeof(j.hdrs[i]));
-		j.hdrs[i].type = REC_PUT;
-		j.hdrs[i].mode = recs[i].mode;
-		j.hdrs[i].plen = (uint32_t)plen;
-		j.hdrs[i].dlen = recs[i].len;
-		paths[i] = recs[i].path;
-		data[i] = recs[i].data;
-	}
-	if ((r = append(j.hdrs, paths, data, n)) < 0)
-		return r;
-	for (size_t i = 0; i < n; i++) {
-		recs[i].gen = j.hdrs[i].gen;
-		recs[i].seq = j.hdrs[i].seq;
-	}
-	return 0;
-}
-
-int
-journal_cancel(const struct journal_rec *rec)
-{
-	struct jcancel c = { rec->gen, rec->seq, 0 };
-	const char *path = "";
-	const void *data = &c;
-
-	if (!j.open)
-		return -ENOTCONN;
-	memset(&j.hdrs[0], 0, sizeof(j.hdrs[0]));
-	j.hdrs[0].type = REC_CANCEL;
-	j.hdrs[0].dlen = sizeof(c);
-	return append(j.hdrs, &path, &data, 1);
-}
-
-int
-journal_checkpoint(void)
-{
-	int r = 0;
-
-	if (!j.open)
-		return 0;
-	pthread_mutex_lock(&j.mu);
-	for (int k = 0; k < 2; k++)
-		while (j.st[k] == J_FULL && !j.failed[k])
-			pthread_cond_wait(&j.cv, &j.mu);
-	pthread_mutex_unlock(&j.mu);
-	if (j.st[0] == J_FREE && j.st[1] == J_FREE)
-		return 0;
-	if ((r = flush_folder()) < 0)
-		return r;
-	pthread_mutex_lock(&j.mu);
-	for (int k = 0; k < 2 && r == 0; k++)
-		if (j.st[k] != J_FREE && (r = head_write(k, false, true)) == 0) {
-			j.st[k] = J_FREE;
-			j.failed[k] = false;
-		}
-	pthread_mutex_unlock(&j.mu);
-	return r;
-}
-
-
 /* A record found by a replay (pointing into its file's buffer). */
 struct rp {
-	uint64_t gen;
-	uint32_t seq, mode;
+	int file;		/* the journal file that holds it */
+	uint32_t mode;
 	bool skip;
 	const char *path, *data;
 	size_t plen, dlen;
 };
 
 struct replay {
+	struct jhead head[2];	/* as they were when it began */
 	struct rp *v;
 	size_t n, cap;
 	char *buf[2];
@@ -408,38 +212,46 @@ rp_add(struct replay *p, const struct rp *r)
 }
 
 /* The records of file k's live generation, in order, up to the first
- * that does not check out. */
+ * that does not check out (the active file may be written meanwhile: a
+ * record being written fails its CRC). */
 static int
 scan_file(struct replay *p, int k)
 {
-	const struct jhead *hd = &j.head[k];
-	size_t len = 0, off = JOURNAL_HEAD;
+	const struct jhead *hd = &p->head[k];
+	size_t off = JOURNAL_HEAD, len = 0;
 	uint32_t seq = 0;
 	char *b;
 	int r;
 
-	if (lseek(j.fd[k], 0, SEEK_SET) < 0)
-		return -errno;
-	if ((r = fd_read_all(j.fd[k], JOURNAL_SIZE, &p->buf[k], &len)) < 0)
-		return r;
-	b = p->buf[k];
+	if (!(b = p->buf[k] = malloc(JOURNAL_SIZE)))
+		return -ENOMEM;
+	while (len < JOURNAL_SIZE) {
+		ssize_t n = pread(j.fd[k], b + len, JOURNAL_SIZE - len,
+		    (off_t)len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
 	while (off + sizeof(struct jrec) <= len) {
 		struct jrec h;
-		struct rp e = { 0 };
+		struct rp e = { .file = k };
 
 		memcpy(&h, b + off, sizeof(h));
 		if (h.magic != REC_MAGIC || h.gen != hd->gen ||
 		    h.nonce != hd->nonce || h.seq != seq ||
-		    h.plen > PATH_MAX ||
+		    h.type != REC_PUT || h.plen > PATH_MAX ||
 		    h.dlen > len - off - sizeof(h) - h.plen)
 			break;
 		e.path = b + off + sizeof(h);
 		e.data = e.path + h.plen;
 		if (rec_crc(&h, e.path, e.data) != h.crc)
 			break;
-		e.gen = h.gen;
-		e.seq = h.seq;
-		e.mode = h.type == REC_PUT ? h.mode : UINT32_MAX;
+		e.mode = h.mode;
 		e.plen = h.plen;
 		e.dlen = (size_t)h.dlen;
 		if ((r = rp_add(p, &e)) < 0)
@@ -473,29 +285,18 @@ rp_cmp(const void *a, const void *b)
 	return c;
 }
 
-/* Cancel records void their put (it never reached its file); of the
- * other puts only the last of each path is applied. */
-static void
+/* Of the puts of one path, only the last is applied. */
+static int
 mark_skips(struct replay *p)
 {
 	size_t *order;
 	bool kept = false;
 
-	for (size_t i = 0; i < p->n; i++) {
-		struct rp *e = &p->v[i];
-		struct jcancel c;
-
-		if (e->mode != UINT32_MAX)
-			continue;
-		e->skip = true;
-		if (e->dlen != sizeof(c))
-			continue;
-		memcpy(&c, e->data, sizeof(c));
-		for (size_t k = 0; k < i; k++)
-			if (p->v[k].gen == c.gen && p->v[k].seq == c.seq)
-				p->v[k].skip = true;
-	}
-	if (p->n > 1 && (order = malloc(p->n * sizeof(*order)))) {
+	if (p->n < 2)
+		return 0;
+	if (!(order = malloc(p->n * sizeof(*order))))
+		return -ENOMEM;
+	{
 		for (size_t i = 0; i < p->n; i++)
 			order[i] = i;
 		rp_sorted = p->v;
@@ -512,6 +313,7 @@ mark_skips(struct replay *p)
 		}
 		free(order);
 	}
+	return 0;
 }
 
 /* Put one record's content in its file unless it is there already. */
@@ -544,32 +346,302 @@ apply(struct replay *p, const struct rp *e)
 	return 0;
 }
 
-/* Apply the live files' records (older generation first), flush. */
+
+/* Apply the records of the live files (older generation first; only those
+ * of file only, unless it is -1) whose file does not hold them yet. The
+ * number of files written, or -errno. */
 static int
-replay(void)
+replay(int only)
 {
 	struct replay p = { 0 };
 	int order[2] = { 0, 1 }, r = 0;
 
-	if (j.head[1].live && (!j.head[0].live || j.head[1].gen < j.head[0].gen))
+	pthread_mutex_lock(&j.mu);
+	memcpy(p.head, j.head, sizeof(p.head));
+	pthread_mutex_unlock(&j.mu);
+	if (p.head[1].live && (!p.head[0].live || p.head[1].gen < p.head[0].gen))
 		order[0] = 1, order[1] = 0;
 	for (int i = 0; i < 2 && r == 0; i++)
-		if (j.head[order[i]].live)
+		if (p.head[order[i]].live)
 			r = scan_file(&p, order[i]);
 	if (r == 0)
-		mark_skips(&p);
+		r = mark_skips(&p);
 	for (size_t i = 0; i < p.n && r == 0; i++)
-		if (!p.v[i].skip)
+		if (!p.v[i].skip && (only < 0 || p.v[i].file == only))
 			r = apply(&p, &p.v[i]);
-	if (r == 0 && p.n > 0)
-		r = flush_folder();
-	for (int k = 0; k < 2 && r == 0; k++)
-		if (j.head[k].live)
-			r = head_write(k, false, true);
 	free(p.v);
 	free(p.buf[0]);
 	free(p.buf[1]);
 	return r < 0 ? r : (int)p.applied;
+}
+
+/* The journal's thread: write file k's records that are not in place
+ * from the journal (the flusher waits meanwhile). */
+static int
+rewrite(int k)
+{
+	bool failed;
+	int r = 0;
+
+	pthread_mutex_lock(&j.mu);
+	failed = j.apply_failed[k];
+	pthread_mutex_unlock(&j.mu);
+	if (!failed)
+		return 0;
+	pthread_mutex_lock(&j.place);
+	r = replay(k);
+	pthread_mutex_unlock(&j.place);
+	if (r < 0)
+		return r;
+	pthread_mutex_lock(&j.mu);
+	j.apply_failed[k] = false;
+	pthread_mutex_unlock(&j.mu);
+	log_info("wrote %d definition file(s) again from the journal", r);
+	return 0;
+}
+
+/* The journal's thread: file k's records are in place (written again
+ * where they were not): flush, then mark it empty. */
+static int
+empty_file(int k)
+{
+	int r = rewrite(k);
+
+	if (r == 0)
+		r = flush_folder();
+	if (r == 0)
+		r = head_write(k, false, true);
+	pthread_mutex_lock(&j.mu);
+	j.ferr[k] = r;
+	if (r == 0)
+		j.st[k] = J_FREE;
+	pthread_cond_broadcast(&j.cv);
+	pthread_mutex_unlock(&j.mu);
+	return r;
+}
+
+/* The journal's thread, the flusher idle: every live file emptied. */
+static int
+empty_all(void)
+{
+	int r = 0;
+
+	for (int k = 0; k < 2 && r == 0; k++)
+		if (j.head[k].live)
+			r = empty_file(k);
+	return r;
+}
+
+/* Under mu: a full file not tried yet (k), or (*retry) work that failed. */
+static int
+thread_work(bool *retry)
+{
+	*retry = false;
+	for (int k = 0; k < 2; k++) {
+		if (j.st[k] == J_FULL && j.ferr[k] == 0)
+			return k;
+		if ((j.st[k] == J_FULL && j.ferr[k] < 0) ||
+		    (j.st[k] == J_ACTIVE && j.apply_failed[k]))
+			*retry = true;
+	}
+	return -1;
+}
+
+/* Once a second: empty a full file again, or write files of the active
+ * one again. */
+static void
+thread_retry(void)
+{
+	for (int k = 0; k < 2; k++) {
+		enum jstate st;
+
+		pthread_mutex_lock(&j.mu);
+		st = j.st[k];
+		pthread_mutex_unlock(&j.mu);
+		if (st == J_FULL)
+			empty_file(k);
+		else if (st == J_ACTIVE)
+			rewrite(k);
+	}
+}
+
+static void *
+journal_thread(void *arg)
+{
+	struct timespec next = { 0, 0 };
+
+	(void)arg;
+	pthread_mutex_lock(&j.mu);
+	for (;;) {
+		bool retry;
+		int k = thread_work(&retry);
+
+		if (k >= 0) {
+			pthread_mutex_unlock(&j.mu);
+			empty_file(k);
+			pthread_mutex_lock(&j.mu);
+		} else if (j.ckpt_req) {
+			j.ckpt_req = false;
+			pthread_mutex_unlock(&j.mu);
+			k = empty_all();
+			pthread_mutex_lock(&j.mu);
+			j.ckpt_rc = k;
+			j.ckpt_done++;
+			pthread_cond_broadcast(&j.cv);
+		} else if (j.quit) {
+			break;
+		} else if (retry) {
+			if (pthread_cond_timedwait(&j.cv, &j.mu, &next) == 0)
+				continue;
+			pthread_mutex_unlock(&j.mu);
+			thread_retry();
+			pthread_mutex_lock(&j.mu);
+			clock_gettime(CLOCK_REALTIME, &next);
+			next.tv_sec++;
+		} else {
+			pthread_cond_wait(&j.cv, &j.mu);
+		}
+	}
+	pthread_mutex_unlock(&j.mu);
+	return NULL;
+}
+
+/* Make file k the active one, with a new generation (header not flushed:
+ * the batch's fdatasync covers it). */
+static int
+start_file(int k)
+{
+	struct jhead *h = &j.head[k];
+	uint64_t nonce = 0;
+	int r;
+
+	if (getrandom(&nonce, sizeof(nonce), GRND_NONBLOCK) < 0)
+		nonce = (uint64_t)getpid() << 32 ^ (uint64_t)time(NULL);
+	pthread_mutex_lock(&j.mu);	/* the thread's replay reads heads */
+	h->gen = (j.head[0].gen > j.head[1].gen ? j.head[0].gen :
+	    j.head[1].gen) + 1;
+	h->nonce = nonce;
+	r = head_write(k, true, false);
+	j.st[k] = J_ACTIVE;
+	pthread_mutex_unlock(&j.mu);
+	j.active = k;
+	j.used = JOURNAL_HEAD;
+	j.seq = 0;
+	return r;
+}
+
+/* Room for need more bytes: the active file, or the other one once the
+ * thread has emptied it (the error that keeps it full, if any). */
+static int
+make_room(uint32_t need)
+{
+	int k = j.active, r;
+
+	pthread_mutex_lock(&j.mu);
+	if (j.st[k] == J_ACTIVE && j.used + need <= JOURNAL_SIZE) {
+		pthread_mutex_unlock(&j.mu);
+		return 0;
+	}
+	if (j.st[k] == J_ACTIVE) {
+		j.st[k] = J_FULL;
+		j.ferr[k] = 0;
+		pthread_cond_broadcast(&j.cv);
+		k = 1 - k;
+	}
+	while (j.st[k] == J_FULL && j.ferr[k] == 0)
+		pthread_cond_wait(&j.cv, &j.mu);
+	r = j.st[k] == J_FULL ? j.ferr[k] : 0;
+	pthread_mutex_unlock(&j.mu);
+	return r < 0 ? r : start_file(k);
+}
+
+int
+journal_append(struct journal_rec *recs, size_t n)
+{
+	uint64_t total = 0;
+	size_t dl = strlen(j.dir);
+	int cnt = 0, r;
+
+	if (!j.open)
+		return -ENOTCONN;
+	if (n == 0 || n > JOURNAL_BATCH_MAX)
+		return n ? -E2BIG : 0;
+	for (size_t i = 0; i < n; i++) {
+		struct jrec *h = &j.hdrs[i];
+		size_t plen = strlen(recs[i].path);
+
+		if (plen <= dl + 1 || strncmp(recs[i].path, j.dir, dl) != 0 ||
+		    recs[i].path[dl] != '/' || strchr(recs[i].path + dl + 1, '/'))
+			return -EXDEV;	/* not a file of the folder */
+		*h = (struct jrec){ .magic = REC_MAGIC, .type = REC_PUT,
+		    .mode = recs[i].mode, .plen = (uint32_t)plen,
+		    .dlen = recs[i].len };
+		total += sizeof(*h) + plen + recs[i].len;
+	}
+	if (total > JOURNAL_SIZE - JOURNAL_HEAD)
+		return -EFBIG;
+	if ((r = make_room((uint32_t)total)) < 0)
+		return r;
+	pthread_mutex_lock(&j.place);	/* not while waiting for room */
+	for (size_t i = 0; i < n; i++) {
+		struct jrec *h = &j.hdrs[i];
+
+		h->gen = j.head[j.active].gen;
+		h->nonce = j.head[j.active].nonce;
+		h->seq = j.seq + (uint32_t)i;
+		h->crc = rec_crc(h, recs[i].path, recs[i].data);
+		j.iov[cnt++] = (struct iovec){ h, sizeof(*h) };
+		j.iov[cnt++] = (struct iovec){ (void *)(uintptr_t)recs[i].path,
+		    h->plen };
+		j.iov[cnt++] = (struct iovec){ (void *)(uintptr_t)recs[i].data,
+		    h->dlen };
+	}
+	r = pwritev_all(j.fd[j.active], j.iov, cnt, j.used);
+	if (r == 0 && fdatasync(j.fd[j.active]) < 0)
+		r = -errno;
+	j.used += (uint32_t)total;
+	if (r == 0) {
+		j.seq += (uint32_t)n;
+		return 0;	/* place held until journal_placed */
+	}
+	j.used = JOURNAL_SIZE;	/* a torn record: the other file next */
+	pthread_mutex_unlock(&j.place);
+	return r;
+}
+
+void
+journal_placed(size_t nfailed)
+{
+	if (nfailed > 0) {
+		pthread_mutex_lock(&j.mu);
+		j.apply_failed[j.active] = true;
+		pthread_cond_broadcast(&j.cv);
+		pthread_mutex_unlock(&j.mu);
+	}
+	pthread_mutex_unlock(&j.place);
+}
+
+int
+journal_checkpoint(void)
+{
+	uint64_t want;
+	int r;
+
+	if (!j.open)
+		return 0;
+	pthread_mutex_lock(&j.mu);
+	if (j.st[0] == J_FREE && j.st[1] == J_FREE) {
+		pthread_mutex_unlock(&j.mu);
+		return 0;
+	}
+	want = j.ckpt_done + 1;
+	j.ckpt_req = true;
+	pthread_cond_broadcast(&j.cv);
+	while (j.ckpt_done < want)
+		pthread_cond_wait(&j.cv, &j.mu);
+	r = j.ckpt_rc;
+	pthread_mutex_unlock(&j.mu);
+	return r;
 }
 
 /* Open or make journal file k: full size, its header read or written. */
@@ -618,6 +690,21 @@ close_files(void)
 	j.dirfd = -1;
 }
 
+/* Without a journal: the files made here go (not one that is live). */
+static void
+open_failed(const char *dir, int r)
+{
+	log_warn("no journal in '%s' (%s): definitions are flushed one batch at a time", dir, strerror(-r));
+	for (int k = 0; k < 2; k++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), ".journal.%d", k);
+		if (j.fd[k] >= 0 && !j.head[k].live)
+			unlinkat(j.dirfd, name, 0);
+	}
+	close_files();
+}
+
 int
 journal_open(const char *dir)
 {
@@ -625,8 +712,9 @@ journal_open(const char *dir)
 	int r = 0, n;
 
 	crc_init();
-	j.quit = false;
-	j.failed[0] = j.failed[1] = false;
+	j.quit = j.ckpt_req = false;
+	j.apply_failed[0] = j.apply_failed[1] = false;
+	j.ferr[0] = j.ferr[1] = 0;
 	if (snprintf(j.dir, sizeof(j.dir), "%s", dir) >= (int)sizeof(j.dir))
 		return -ENAMETOOLONG;
 	j.dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -637,28 +725,24 @@ journal_open(const char *dir)
 	if (r == 0 && fsync(j.dirfd) < 0)
 		r = -errno;
 	if (r < 0) {
-		log_warn("no journal in '%s' (%s): definitions are flushed one batch at a time", dir, strerror(-r));
-		for (int k = 0; k < 2; k++) {
-			char name[16];
-
-			snprintf(name, sizeof(name), ".journal.%d", k);
-			if (j.fd[k] >= 0 && !j.head[k].live)
-				unlinkat(j.dirfd, name, 0);
-		}
-		close_files();
+		open_failed(dir, r);
 		return r;
 	}
-	if ((n = replay()) < 0)
+	if ((n = replay(-1)) < 0 || (n > 0 && (r = flush_folder()) < 0))
 		log_fatal("cannot replay the journal of '%s': %s", dir,
-		    strerror(-n));
+		    strerror(n < 0 ? -n : -r));
+	for (int k = 0; k < 2; k++)
+		if (j.head[k].live && (r = head_write(k, false, true)) < 0)
+			log_fatal("cannot empty the journal of '%s': %s", dir,
+			    strerror(-r));
 	if (n > 0)
 		log_info("replayed %d definition file(s) from the journal of '%s'", n, dir);
 	j.st[0] = j.st[1] = J_FREE;
 	j.active = 0;
 	pthread_attr_init(&at);
 	pthread_attr_setstacksize(&at, 128 * 1024);
-	if (pthread_create(&j.th, &at, checkpointer, NULL) != 0)
-		log_fatal("cannot start the journal's checkpoint thread");
+	if (pthread_create(&j.th, &at, journal_thread, NULL) != 0)
+		log_fatal("cannot start the journal's thread");
 	pthread_attr_destroy(&at);
 	j.open = true;
 	return n;

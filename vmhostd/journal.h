@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Write-ahead journal of a folder's definition files: one append, one flush. */
+/* vmhostd's write-ahead journal of a folder's definition files: one append, one flush. */
 #ifndef VMHOSTD_JOURNAL_H
 #define VMHOSTD_JOURNAL_H
 
@@ -14,8 +14,6 @@ struct journal_rec {
 	const void *data;
 	size_t len;
 	mode_t mode;
-	uint64_t gen;		/* set by journal_append, for journal_cancel */
-	uint32_t seq;
 };
 
 /*
@@ -33,20 +31,25 @@ int journal_active(void);
 
 /*
  * Make n records (n <= JOURNAL_BATCH_MAX) durable with one append and one
- * flush; the caller then puts the files in place. -EFBIG when they cannot
- * fit in one journal file, -EXDEV when a path is not a file of its
- * folder, else 0 or -errno (then nothing is durable).
- * No allocation, no logging: for the flusher thread.
+ * flush. -EFBIG when they cannot fit in one journal file, -EXDEV when a
+ * path is not a file of its folder, else 0 or -errno (then nothing is
+ * durable). On 0 the caller puts the files in place, then calls
+ * journal_placed. For the flusher thread: no logging.
  */
 int journal_append(struct journal_rec *recs, size_t n);
 
-/* Record that an appended record did not reach its file: replays skip it. */
-int journal_cancel(const struct journal_rec *rec);
+/*
+ * The appended records' files are in place, but for nfailed of them: the
+ * journal's thread writes those again from the journal (each second until
+ * it works; the journal stays live meanwhile).
+ */
+void journal_placed(size_t nfailed);
 
 /*
- * Every journaled write is in place: flush the folder and empty the
- * journal. Needed before any change to the folder that is not journaled
- * (a replay would otherwise undo it). 0 or -errno.
+ * Every journaled write in place, flush the folder and empty the journal
+ * (done by the journal's thread, waited for). Needed before any change to
+ * the folder that is not journaled (a replay would otherwise undo it).
+ * 0 or -errno.
  */
 int journal_checkpoint(void);
 

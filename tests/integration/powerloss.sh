@@ -16,7 +16,8 @@
 # the old file unchanged, nothing listed, started or left half-made.
 # Hostile conditions: SIGKILL between the temp file and the rename, in the middle
 # of a group-commit batch, between undefine's link and file removals; ENOSPC on
-# definitions and on the run state.
+# network and domain definitions (with the domain folder's journal preallocated
+# on the full disk) and on the run state.
 set -uo pipefail
 guest=${VMHOST_GUEST:?built guest folder}
 root=$VMHOST_STACK_ROOT
@@ -331,6 +332,42 @@ out=$(timeout 120 vmhost start --paused rg 2>&1) && ok "start with room again" |
 vmhost destroy rg >/dev/null 2>&1
 umount "$rq"; mounts=()
 [ -z "$(ls -A "$rq")" ] && ok "nothing left in the run folder" || bad "run folder: $(ls -A "$rq")"
+
+# 3c. The domain definitions folder full, its journal in it (9 MiB: the two
+# 4 MiB journal files fit, then the folder is filled): the journal is
+# preallocated, the files are not, so a define still gets ENOSPC, at once.
+domxml fd-0 1 >"$work/fd0.xml"; vmhost define "$work/fd0.xml" >/dev/null || bad "define fd-0"
+stack_restart vmhostd; wait_for 20 vmhost ping
+cp -a "$qdir" "$work/qdir-before"
+mount -t tmpfs -o size=9m,mode=0700 vmhost-full-dom "$qdir"; mounts+=("$qdir")
+cp -a "$work/qdir-before/." "$qdir/"
+rm -f "$qdir"/.journal.*
+chown -R vmhost: "$qdir"
+stack_restart vmhostd; wait_for 20 vmhost ping
+[ "$(stat -c %s "$qdir/.journal.0" 2>/dev/null)" = 4194304 ] && ok "the journal is made in the small folder" ||
+  bad "no journal in the small folder: $(ls -la "$qdir" | head -5)"
+fill "$qdir"
+domxml fd-new 1 >"$work/fdn.xml"
+one_error "define on a full disk (journal)" "No space left on device" vmhost define "$work/fdn.xml"
+domxml fd-0 2 >"$work/fd0b.xml"
+one_error "redefinition on a full disk (journal)" "No space left on device" vmhost define "$work/fd0b.xml"
+cmp -s "$qdir/fd-0.xml" "$work/qdir-before/fd-0.xml" && ok "the old domain definition is unchanged" || bad "fd-0.xml changed"
+vmhost dumpxml --inactive fd-0 | grep -q "version 1<" && ok "the daemon keeps the old domain definition" ||
+  bad "the daemon took the failed redefinition"
+vmhost list --all --name | grep -qx fd-new && bad "a failed define is listed" || ok "the failed define is not listed"
+[ -z "$(find "$qdir" -name '*.tmp.*')" ] && ok "no temp file in the full domain folder" || bad "temp files: $(find "$qdir" -name '*.tmp.*')"
+vmhost ping >/dev/null && ok "vmhostd alive after the full domain folder" || bad "vmhostd died"
+rm -f "$qdir/filler"
+vmhost define "$work/fd0b.xml" >/dev/null && ok "redefinition with room again" || bad "redefinition after the full disk"
+stack_restart vmhostd; wait_for 20 vmhost ping
+vmhost dumpxml --inactive fd-0 | grep -q "version 2<" && ok "after a restart: the redefinition is kept" || bad "fd-0 after restart"
+list_matches_files && ok "after a restart on the small folder the list matches the files" || bad "list vs files: $(cat "$work/ldiff")"
+cp -a "$qdir/." "$work/qdir-before/"
+umount "$qdir"; mounts=()
+rm -f "$work/qdir-before"/.journal.*
+cp -a "$work/qdir-before/." "$qdir/"
+chown -R vmhost: "$qdir"
+stack_restart vmhostd; wait_for 20 vmhost ping
 
 echo "powerloss: seed $seed"
 echo "$pass passed, $failn failed"
