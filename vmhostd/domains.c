@@ -5,11 +5,13 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -29,7 +31,10 @@ static struct {
 	struct vm **sorted;	/* every vm by name, kept until one comes or goes */
 	size_t nsorted;
 	bool sorted_ok;
-} store;
+	uint64_t dev;		/* of the definition folder */
+	bool cache_dirty;	/* a definition file changed since the cache */
+	int cache_fd;		/* the cache read at start: texts not parsed yet */
+} store = { .cache_fd = -1 };
 
 static uint64_t
 hash_str(const char *s)
@@ -50,7 +55,7 @@ bucket(const char *key)
 static void
 index_add(struct vm *vm)
 {
-	size_t b = bucket(vm->def->name);
+	size_t b = bucket(vm->name);
 
 	vm->next_name = store.by_name[b];
 	store.by_name[b] = vm;
@@ -64,7 +69,7 @@ index_del(struct vm *vm)
 {
 	struct vm **pp;
 
-	for (pp = &store.by_name[bucket(vm->def->name)]; *pp;
+	for (pp = &store.by_name[bucket(vm->name)]; *pp;
 	    pp = &(*pp)->next_name)
 		if (*pp == vm) {
 			*pp = vm->next_name;
@@ -132,7 +137,7 @@ static struct vm *
 find_name(const char *name)
 {
 	for (struct vm *vm = store.by_name[bucket(name)]; vm; vm = vm->next_name)
-		if (strcmp(vm->def->name, name) == 0)
+		if (strcmp(vm->name, name) == 0)
 			return vm;
 	return NULL;
 }
@@ -146,8 +151,8 @@ find_uuid(const char *uuid)
 	return NULL;
 }
 
-struct vm *
-domains_find(const char *key)
+static struct vm *
+find_key(const char *key)
 {
 	uint8_t raw[16];
 	char canon[37], *end;
@@ -173,6 +178,14 @@ domains_find(const char *key)
 	return NULL;
 }
 
+struct vm *
+domains_find(const char *key)
+{
+	struct vm *vm = find_key(key);
+
+	return vm && domains_def_load(vm) == 0 ? vm : NULL;
+}
+
 static int
 def_path(char *buf, size_t len, const char *name, int autostart)
 {
@@ -181,11 +194,13 @@ def_path(char *buf, size_t len, const char *name, int autostart)
 }
 
 /* Write d's definition file: at once and fsync'd (w NULL), or staged for
- * the group commit, which calls define_committed(w) when it is durable. */
+ * the group commit, which calls define_committed(w) when it is durable.
+ * *hash: the text's, for the cache (domains_cache_save). */
 static void define_committed(void *arg, int rc, bool in_place);
 
 static int
-def_write_as(const struct domain_def *d, void *w, char *err, size_t errlen)
+def_write_as(const struct domain_def *d, void *w, uint64_t *hash, char *err,
+    size_t errlen)
 {
 	char path[4096], *xml;
 	int r;
@@ -198,6 +213,7 @@ def_write_as(const struct domain_def *d, void *w, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
+	*hash = dcache_hash(xml, strlen(xml));
 	r = w ? commit_stage(path, xml, strlen(xml), 0600, define_committed, w) :
 	    file_write_atomic(path, xml, strlen(xml), 0600);
 	free(xml);
@@ -207,10 +223,25 @@ def_write_as(const struct domain_def *d, void *w, char *err, size_t errlen)
 	return r;
 }
 
-static int
-def_write(const struct domain_def *d, char *err, size_t errlen)
+/* The file now holds a text vmhostd wrote: the cache takes it by its hash. */
+static void
+vm_written(struct vm *vm, uint64_t hash)
 {
-	return def_write_as(d, NULL, err, errlen);
+	vm->written = true;
+	vm->written_hash = hash;
+	vm->fid_ok = false;
+	store.cache_dirty = true;
+}
+
+static int
+def_write(struct vm *vm, const struct domain_def *d, char *err, size_t errlen)
+{
+	uint64_t hash;
+	int r;
+
+	if ((r = def_write_as(d, NULL, &hash, err, errlen)) == 0)
+		vm_written(vm, hash);
+	return r;
 }
 
 static struct vm *
@@ -221,6 +252,7 @@ vm_new(struct domain_def *d)
 	if (!vm)
 		return NULL;
 	vm->def = d;
+	snprintf(vm->name, sizeof(vm->name), "%s", d->name);
 	domain_uuid_format(d->uuid, vm->uuid);
 	vm->state = VM_SHUTOFF;
 	vm->reason = "unknown";
@@ -244,21 +276,21 @@ vm_insert(struct vm *vm)
 
 /* Conflicts libvirt reports the same way. */
 static int
-define_conflict(const struct domain_def *d, const char *uuid, struct vm **same,
+define_conflict(const char *name, const char *uuid, struct vm **same,
     char *err, size_t errlen)
 {
-	struct vm *byname = find_name(d->name), *byuuid = find_uuid(uuid);
+	struct vm *byname = find_name(name), *byuuid = find_uuid(uuid);
 	char esc[256];
 
 	*same = NULL;
 	if (byname && strcmp(byname->uuid, uuid) != 0) {
 		snprintf(err, errlen, "domain '%s' already exists with uuid %s",
-		    str_escape(esc, sizeof(esc), d->name), byname->uuid);
+		    str_escape(esc, sizeof(esc), name), byname->uuid);
 		return -EEXIST;
 	}
 	if (byuuid && byuuid != byname) {
 		snprintf(err, errlen, "domain '%s' is already defined with uuid %s",
-		    str_escape(esc, sizeof(esc), byuuid->def->name), uuid);
+		    str_escape(esc, sizeof(esc), byuuid->name), uuid);
 		return -EEXIST;
 	}
 	*same = byname;
@@ -272,6 +304,7 @@ struct define_wait {
 	char name[DOMAIN_NAME_MAX + 1];	/* for the error (escaped) */
 	struct domain_def *old;		/* replaced definition, freed once durable */
 	bool isnew, old_was_next;
+	uint64_t hash;			/* of the text written */
 };
 
 /* Undo a define whose file did not reach the disk. */
@@ -314,11 +347,15 @@ define_committed(void *arg, int rc, bool in_place)
 		define_undo(w);
 		w->done(w->arg, NULL, rc, err);
 	} else if (rc < 0) {
+		if (vm)
+			vm_written(vm, w->hash);
 		snprintf(err, sizeof(err),
 		    "the definition of '%s' is saved but its folder could not be flushed: %s",
 		    w->name, strerror(-rc));
 		w->done(w->arg, NULL, rc, err);
 	} else {
+		if (vm)
+			vm_written(vm, w->hash);
 		w->done(w->arg, vm, 0, NULL);
 	}
 	domain_def_free(w->old);
@@ -360,8 +397,13 @@ domains_define(const char *xml, size_t len, domains_define_fn done, void *arg,
 		goto fail;
 	}
 	domain_uuid_format(d->uuid, w->uuid);
-	if ((r = define_conflict(d, w->uuid, &vm, err, errlen)) < 0)
+	if ((r = define_conflict(d->name, w->uuid, &vm, err, errlen)) < 0)
 		goto fail;
+	if (vm && (r = domains_def_load(vm)) < 0) {	/* the undo needs it */
+		snprintf(err, errlen, "cannot read the current definition of "
+		    "'%s': %s", w->uuid, strerror(-r));
+		goto fail;
+	}
 	if (!vm && store.count >= DOMAINS_MAX) {
 		snprintf(err, errlen, "too many domains (limit %d)", DOMAINS_MAX);
 		r = -ENOSPC;
@@ -371,7 +413,7 @@ domains_define(const char *xml, size_t len, domains_define_fn done, void *arg,
 	str_escape(w->name, sizeof(w->name), d->name);
 	w->arg = arg;
 	w->isnew = !vm;
-	if ((r = def_write_as(d, w, err, errlen)) < 0)
+	if ((r = def_write_as(d, w, &w->hash, err, errlen)) < 0)
 		goto fail;
 	if (vm) {
 		free(nvm);
@@ -398,7 +440,7 @@ domains_save(struct vm *vm, struct domain_def *d, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot flush the definitions: %s",
 		    strerror(-r));
 	else if (vm->persistent)
-		r = def_write(d, err, errlen);
+		r = def_write(vm, d, err, errlen);
 	if (r < 0) {
 		if (d != vm->def)
 			domain_def_free(d);
@@ -417,6 +459,7 @@ domains_remove(struct vm *vm)
 	index_del(vm);
 	store.count--;
 	store.sorted_ok = false;
+	store.cache_dirty = true;
 	domain_def_free(vm->def);
 	domain_def_free(vm->next_def);
 	free(vm);
@@ -435,7 +478,7 @@ domains_undefine(struct vm *vm, char *err, size_t errlen)
 	}
 	if (vm->autostart && domains_set_autostart(vm, false, err, errlen) < 0)
 		return -EIO;
-	if (def_path(path, sizeof(path), vm->def->name, 0) < 0)
+	if (def_path(path, sizeof(path), vm->name, 0) < 0)
 		return -ENAMETOOLONG;
 	if ((r = file_remove(path)) < 0) {
 		snprintf(err, errlen, "cannot remove '%s': %s", path,
@@ -461,10 +504,10 @@ domains_set_autostart(struct vm *vm, bool on, char *err, size_t errlen)
 		    strerror(-r));
 		return r;
 	}
-	if (def_path(link, sizeof(link), vm->def->name, 1) < 0)
+	if (def_path(link, sizeof(link), vm->name, 1) < 0)
 		return -ENAMETOOLONG;
 	if (on) {
-		snprintf(target, sizeof(target), "../%s.xml", vm->def->name);
+		snprintf(target, sizeof(target), "../%s.xml", vm->name);
 		if (symlink(target, link) < 0 && errno != EEXIST)
 			r = -errno;
 	} else {
@@ -472,7 +515,7 @@ domains_set_autostart(struct vm *vm, bool on, char *err, size_t errlen)
 	}
 	if (r < 0) {
 		snprintf(err, errlen, "cannot %s autostart of '%s': %s",
-		    on ? "set" : "unset", vm->def->name, strerror(-r));
+		    on ? "set" : "unset", vm->name, strerror(-r));
 		return r;
 	}
 	vm->autostart = on;
@@ -480,23 +523,40 @@ domains_set_autostart(struct vm *vm, bool on, char *err, size_t errlen)
 }
 
 /*
- * Loading at start: every file is read and parsed (the same domain_parse as
- * a define: a bad file is refused with a log line) by LOAD_THREADS workers
- * at once, then taken in directory order, one by one, in this thread.
+ * Loading at start. The folder is listed and sorted by file name; the
+ * definition cache (domains_cache.c) gives, per file identity, the name,
+ * uuid and text of every file vmhostd parsed before. LOAD_THREADS workers
+ * stat each file: when it is the cached one, its text is kept to be parsed
+ * on first use (domains_def_load); when not (new, edited by hand, no
+ * cache), it is read and parsed (the same domain_parse as a define: a bad
+ * file is refused with a log line). Then the files are taken in name
+ * order, one by one, in this thread, and the cache is rewritten if it
+ * missed a file or held one that is gone.
  */
 #define LOAD_THREADS		4
 
 struct load_item {
 	char *file;
-	struct domain_def *d;
-	char *err;		/* why it is refused, when d is NULL */
+	const struct dcache_entry *ce;	/* the cache's entry of this name */
+	bool hit;			/* ce is the file as it is now */
+	struct domain_def *d;		/* parsed (not a hit) */
+	char *xml;			/* the text read (not a hit) */
+	size_t xml_len;
+	struct dcache_fid fid;		/* of the text read, when fid_ok */
+	bool fid_ok;
+	char *err;			/* why it is refused, when neither */
 };
 
 static struct {
 	const char *dir;
+	int dfd;
+	struct timespec before;		/* every read is after it */
 	struct load_item *items;
 	size_t n, cap;
 	atomic_size_t next;
+	struct dcache cache;
+	struct dcache_entry *out;	/* the new cache */
+	size_t nout, nhit;
 } load;
 
 static void
@@ -518,23 +578,47 @@ load_add(const char *file)
 		load.n++;
 }
 
+/* The cached text, if the file is still the one it was read from. */
+static bool
+load_hit(struct load_item *it)
+{
+	struct dcache_fid fid;
+	struct stat st;
+
+	if (!it->ce || fstatat(load.dfd, it->file, &st, 0) < 0)
+		return false;
+	dcache_fid_of(&st, &load.before, &fid);
+	if (!dcache_fid_eq(&fid, &it->ce->fid))
+		return false;
+	it->fid = fid;
+	it->fid_ok = it->hit = true;
+	return true;
+}
+
 /* Read and parse one file (a worker: no log, no store). */
 static void
 load_parse(struct load_item *it)
 {
-	char path[4096], err[512], *xml = NULL;
-	size_t len;
+	char err[512];
+	struct stat st;
+	int fd;
 
-	if (snprintf(path, sizeof(path), "%s/%s", load.dir, it->file) >=
-	    (int)sizeof(path))
+	if (load_hit(it))
 		return;
-	if (file_read_all(path, DOMAIN_XML_MAX_SIZE, &xml, &len) < 0)
+	fd = openat(load.dfd, it->file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0 ||
+	    fd_read_all(fd, DOMAIN_XML_MAX_SIZE, &it->xml, &it->xml_len) < 0) {
 		it->err = strdup("unreadable");
-	else if (domain_parse(xml, len, &it->d, err, sizeof(err)) < 0) {
+	} else if (domain_parse(it->xml, it->xml_len, &it->d, err,
+	    sizeof(err)) < 0) {
 		it->d = NULL;
 		it->err = strdup(err);
+	} else {
+		it->fid_ok = dcache_fid_of(&st, &load.before, &it->fid) &&
+		    it->fid.size == it->xml_len && !it->d->uuid_generated;
 	}
-	free(xml);
+	if (fd >= 0)
+		close(fd);
 }
 
 static void *
@@ -548,36 +632,96 @@ load_worker(void *arg)
 	return NULL;
 }
 
-/* Take one parsed file; the file name must match the name inside. */
+/* A domain from its cached text: parsed when first used. */
+static struct vm *
+vm_new_cached(struct load_item *it, const char *name)
+{
+	struct vm *vm = calloc(1, sizeof(*vm));
+
+	if (!vm)
+		return NULL;
+	snprintf(vm->name, sizeof(vm->name), "%s", name);
+	domain_uuid_format(it->ce->uuid, vm->uuid);
+	vm->text_off = it->ce->text_off;
+	vm->text_crc = it->ce->text_crc;
+	vm->state = VM_SHUTOFF;
+	vm->reason = "unknown";
+	vm->id = -1;
+	vm->persistent = true;
+	return vm;
+}
+
+/* Take one file; its name must be the name inside it (NAME.xml). */
 static void
 load_take(struct load_item *it)
 {
-	char err[512], uuid[37], want[256];
-	struct domain_def *d = it->d;
-	struct vm *vm, *same;
+	char err[512], uuid[37], name[DOMAIN_NAME_MAX + 1];
+	size_t n = strlen(it->file) - 4;
+	struct vm *vm = NULL, *same;
 
-	if (!d) {
-		if (it->err || strlen(load.dir) + strlen(it->file) + 2 <= 4096)
-			log_error("skipping '%s/%s': %s", load.dir, it->file,
-			    it->err ? it->err : "out of memory");
-		goto out;
+	if (!it->hit && !it->d) {
+		log_error("skipping '%s/%s': %s", load.dir, it->file,
+		    it->err ? it->err : "out of memory");
+		return;
 	}
-	snprintf(want, sizeof(want), "%s.xml", d->name);
-	domain_uuid_format(d->uuid, uuid);
-	if (strcmp(want, it->file) != 0 ||
-	    define_conflict(d, uuid, &same, err, sizeof(err)) < 0 || same) {
+	snprintf(name, sizeof(name), "%.*s", (int)n, it->file);
+	domain_uuid_format(it->hit ? it->ce->uuid : it->d->uuid, uuid);
+	if (n > DOMAIN_NAME_MAX || (it->d && strcmp(it->d->name, name) != 0) ||
+	    define_conflict(name, uuid, &same, err, sizeof(err)) < 0 || same) {
 		log_error("skipping '%s/%s': name or uuid clash", load.dir,
 		    it->file);
-		goto out;
+		return;
 	}
-	if ((vm = vm_new(d)) && vm_insert(vm) == 0)
-		d = NULL;
-	else
+	vm = it->hit ? vm_new_cached(it, name) : vm_new(it->d);
+	if (!vm || vm_insert(vm) < 0) {
 		free(vm);
-out:
-	domain_def_free(d);
-	free(it->err);
-	free(it->file);
+		return;
+	}
+	it->d = NULL;
+	vm->fid = it->fid;
+	vm->fid_ok = it->fid_ok;
+	if (vm->fid_ok && load.out) {
+		struct dcache_entry *e = &load.out[load.nout++];
+
+		*e = (struct dcache_entry){ .file = it->file, .fid = it->fid,
+			.xml = it->xml };
+		memcpy(e->uuid, it->hit ? it->ce->uuid : vm->def->uuid, 16);
+	}
+	load.nhit += it->hit;
+}
+
+/* Each file meets its cache entry (both sorted by name). */
+static void
+load_match(void)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; i < load.n && j < load.cache.n; i++) {
+		int c;
+
+		while (j < load.cache.n &&
+		    (c = strcmp(load.cache.e[j].file, load.items[i].file)) < 0)
+			j++;
+		if (j < load.cache.n && c == 0)
+			load.items[i].ce = &load.cache.e[j++];
+	}
+}
+
+static void
+load_free(void)
+{
+	for (size_t i = 0; i < load.n; i++) {
+		domain_def_free(load.items[i].d);
+		free(load.items[i].xml);
+		free(load.items[i].err);
+		free(load.items[i].file);
+	}
+	free(load.items);
+	free(load.out);
+	if (load.nhit > 0)	/* the texts of the hits stay there */
+		store.cache_fd = load.cache.fd;
+	dcache_free(&load.cache, load.nhit > 0);
+	memset(&load, 0, sizeof(load));
 }
 
 static void
@@ -597,10 +741,17 @@ load_run(void)
 	load_worker(NULL);
 	while (nth > 0)
 		pthread_join(th[--nth], NULL);
+	load.out = calloc(load.n + 1, sizeof(*load.out));
 	for (size_t i = 0; i < load.n; i++)
 		load_take(&load.items[i]);
-	free(load.items);
-	memset(&load, 0, sizeof(load));
+	/* the cache is rewritten when there is none, or it missed a file or
+	 * has one too many: now if every text is in memory (none from it),
+	 * else at exit */
+	store.cache_dirty = !load.out || load.cache.fd < 0 ||
+	    load.nout != load.nhit || load.nhit != load.cache.n;
+	if (store.cache_dirty && load.out && load.nhit == 0 &&
+	    dcache_write(load.out, load.nout, store.dev) == 0)
+		store.cache_dirty = false;
 }
 
 /* Autostart: a link NAME.xml in autostart/ whose target exists (one look
@@ -631,15 +782,25 @@ load_autostart(void)
 	closedir(dp);
 }
 
+static int
+item_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct load_item *)a)->file,
+	    ((const struct load_item *)b)->file);
+}
+
 int
 domains_load(void)
 {
 	char dir[4096];
 	struct dirent *de;
 	struct timespec t0, t1;
+	struct stat st;
+	size_t cached;
 	DIR *dp;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	clock_gettime(CLOCK_REALTIME, &load.before);
 	if (path_build(dir, sizeof(dir), "%s", VMHOST_DOMAIN_DIR) < 0 ||
 	    !(dp = opendir(dir)))
 		return -errno;
@@ -657,17 +818,168 @@ domains_load(void)
 			continue;
 		load_add(de->d_name);
 	}
-	closedir(dp);
 	load.dir = dir;
+	load.dfd = dirfd(dp);
+	if (fstat(load.dfd, &st) == 0)
+		store.dev = (uint64_t)st.st_dev;
+	qsort(load.items, load.n, sizeof(*load.items), item_cmp);
+	dcache_read(&load.cache, store.dev);
+	load_match();
 	load_run();
+	cached = load.nhit;
+	load_free();
+	closedir(dp);
 	load_autostart();
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	log_info("%zu domains defined (read in %ld ms)", store.count,
-	    (long)((t1.tv_sec - t0.tv_sec) * 1000 +
+	log_info("%zu domains defined (%zu from the cache; read in %ld ms)",
+	    store.count, cached, (long)((t1.tv_sec - t0.tv_sec) * 1000 +
 	    (t1.tv_nsec - t0.tv_nsec) / 1000000));
 	return 0;
 }
 
+/*
+ * The cached text of vm: from the cache read at start, or, if someone
+ * changed that under us, from the definition file while it is the file
+ * the cache described.
+ */
+static int
+def_text(struct vm *vm, char **xml)
+{
+	struct timespec any = { 0 };
+	struct dcache_fid fid;
+	char path[4096];
+	struct stat st;
+	int fd, r;
+
+	r = dcache_text(store.cache_fd, vm->text_off, vm->fid.size,
+	    vm->text_crc, xml);
+	if (r == 0 || r == -ENOMEM)
+		return r;
+	if (def_path(path, sizeof(path), vm->name, 0) < 0 ||
+	    (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return r;
+	if (fstat(fd, &st) == 0) {
+		dcache_fid_of(&st, &any, &fid);
+		if (dcache_fid_eq(&fid, &vm->fid))
+			r = fd_read_all(fd, vm->fid.size, xml, NULL);
+	}
+	close(fd);
+	return r;
+}
+
+/* A domain from the cache: its text parsed now, as its file would be. */
+int
+domains_def_load(struct vm *vm)
+{
+	struct domain_def *d = NULL;
+	char err[512], uuid[37], path[4096], *xml = NULL;
+	int r;
+
+	if (vm->def)
+		return 0;
+	if ((r = def_text(vm, &xml)) == -ENOMEM)
+		return r;
+	if (r < 0)
+		snprintf(err, sizeof(err), "cannot read it: %s", strerror(-r));
+	else
+		r = domain_parse(xml, vm->fid.size, &d, err, sizeof(err));
+	free(xml);
+	if (r == -ENOMEM)
+		return r;
+	if (r == 0) {
+		domain_uuid_format(d->uuid, uuid);
+		if (strcmp(d->name, vm->name) != 0 ||
+		    strcmp(uuid, vm->uuid) != 0 || d->uuid_generated) {
+			snprintf(err, sizeof(err), "not the cached name and uuid");
+			r = -EBADMSG;
+		}
+	}
+	if (r < 0) {
+		def_path(path, sizeof(path), vm->name, 0);
+		log_error("skipping '%s' (its cached text): %s", path, err);
+		domain_def_free(d);
+		domains_remove(vm);
+		return -EBADMSG;
+	}
+	vm->def = d;
+	return 0;
+}
+
+/* The cache entry of vm's file, if its text is known to be vm's: the
+ * file read at start (same identity), or the text vmhostd wrote (hash). */
+struct save_item {
+	char file[DOMAIN_NAME_MAX + 5];
+	char *xml;		/* read here */
+};
+
+static int
+save_one(int dfd, struct vm *vm, const struct timespec *before,
+    struct save_item *si, struct dcache_entry *e)
+{
+	struct stat st;
+	bool ok = false;
+	size_t len;
+	int fd;
+
+	if (!vm->persistent || (!vm->fid_ok && !vm->written))
+		return -ENOENT;
+	snprintf(si->file, sizeof(si->file), "%s.xml", vm->name);
+	e->file = si->file;
+	if ((fd = openat(dfd, e->file, O_RDONLY | O_CLOEXEC)) >= 0) {
+		if (fstat(fd, &st) == 0 && fd_read_all(fd, DOMAIN_XML_MAX_SIZE,
+		    &si->xml, &len) == 0)
+			ok = dcache_fid_of(&st, before, &e->fid) &&
+			    e->fid.size == len &&
+			    ((vm->fid_ok && dcache_fid_eq(&e->fid, &vm->fid)) ||
+			    (vm->written && dcache_hash(si->xml, len) ==
+			    vm->written_hash));
+		close(fd);
+		e->xml = si->xml;
+	}
+	if (ok)
+		domain_uuid_parse(vm->uuid, e->uuid);
+	return ok ? 0 : -ESTALE;
+}
+
+/* At exit: every file whose text is known goes in; the others (edited by
+ * hand meanwhile, or too fresh) are read and parsed at the next start. */
+void
+domains_cache_save(void)
+{
+	struct save_item *si = NULL;
+	struct dcache_entry *e = NULL;
+	struct timespec before;
+	char dir[4096];
+	size_t k = 0;
+	int dfd = -1;
+
+	if (!store.cache_dirty)
+		return;
+	clock_gettime(CLOCK_REALTIME, &before);
+	if (path_build(dir, sizeof(dir), "%s", VMHOST_DOMAIN_DIR) < 0 ||
+	    (dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
+	    !(si = calloc(store.count + 1, sizeof(*si))) ||
+	    !(e = calloc(store.count + 1, sizeof(*e))))
+		goto out;
+	for (size_t b = 0; b < store.nbuckets; b++)
+		for (struct vm *vm = store.by_name[b]; vm; vm = vm->next_name) {
+			if (save_one(dfd, vm, &before, &si[k], &e[k]) == 0) {
+				k++;
+				continue;
+			}
+			free(si[k].xml);
+			si[k].xml = NULL;
+		}
+	if (dcache_write(e, k, store.dev) == 0)
+		store.cache_dirty = false;
+out:
+	for (size_t i = 0; si && i <= k; i++)
+		free(si[i].xml);
+	free(si);
+	free(e);
+	if (dfd >= 0)
+		close(dfd);
+}
 static int
 vm_cmp(const void *a, const void *b)
 {
@@ -677,21 +989,21 @@ vm_cmp(const void *a, const void *b)
 		return x->id > 0 ? -1 : 1;
 	if (x->id > 0)
 		return x->id - y->id;
-	return strcmp(x->def->name, y->def->name);
+	return strcmp(x->name, y->name);
 }
 
 static int
 name_cmp(const void *a, const void *b)
 {
-	return strcmp((*(struct vm *const *)a)->def->name,
-	    (*(struct vm *const *)b)->def->name);
+	return strcmp((*(struct vm *const *)a)->name,
+	    (*(struct vm *const *)b)->name);
 }
 
 /* Running domains by id, then the others by name. The order by name is
  * kept between calls (a redefinition keeps the name; only a domain that
  * comes or goes drops it), so a list costs no sort of every domain. */
 struct vm **
-domains_sorted(size_t *n)
+domains_sorted_names(size_t *n)
 {
 	struct vm **all = malloc((store.count + 1) * sizeof(*all));
 	size_t k = 0, r = 0;
@@ -724,4 +1036,17 @@ domains_sorted(size_t *n)
 			all[k++] = store.sorted[i];
 	*n = k;
 	return all;
+}
+
+struct vm **
+domains_sorted(size_t *n)
+{
+	struct vm *vm, *next;
+
+	for (size_t b = 0; b < store.nbuckets; b++)
+		for (vm = store.by_name[b]; vm; vm = next) {
+			next = vm->next_name;	/* vm may go */
+			domains_def_load(vm);
+		}
+	return domains_sorted_names(n);
 }

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "common/domain_xml.h"
+#include "vmhostd/domains_cache.h"
 
 /* States as virsh shows them (values match the protocol's DomainState). */
 enum vm_state {
@@ -23,9 +24,24 @@ enum vm_state {
 struct vm_live;
 
 struct vm {
-	struct domain_def *def;		/* the persistent (or transient) definition */
+	/*
+	 * The persistent (or transient) definition. NULL only for a domain
+	 * taken from the definition cache and not used since the start (text
+	 * holds it): domains_find and domains_sorted parse it before they
+	 * hand the domain out; only domains_sorted_names does not.
+	 */
+	struct domain_def *def;
 	struct domain_def *next_def;	/* redefined while running: used at next start */
+	char name[DOMAIN_NAME_MAX + 1];	/* def->name, which never changes */
 	char uuid[37];
+	uint64_t text_off;		/* def NULL: its text in the cache */
+	uint32_t text_crc;
+	/* for the cache: the definition file is known to be the text of def
+	 * while it is fid (fid_ok), or while its text has written_hash
+	 * (written: vmhostd wrote it) */
+	struct dcache_fid fid;
+	bool fid_ok, written;
+	uint64_t written_hash;
 	enum vm_state state;
 	const char *reason;		/* static string: "booted", "destroyed", ... */
 	int id;				/* -1 when inactive */
@@ -66,6 +82,20 @@ void domains_remove(struct vm *vm);
 
 /* Every domain, sorted: running by id, then the rest by name. Caller frees the array. */
 struct vm **domains_sorted(size_t *n);
+/*
+ * The same without parsing the definitions not used yet: of each domain
+ * only name, uuid, id, state, reason and autostart may be read, or the
+ * definition after domains_def_load.
+ */
+struct vm **domains_sorted_names(size_t *n);
+/*
+ * Make vm->def be there (parse the cached text). 0, or -errno logged:
+ * on -EBADMSG (the text is not the domain's) vm was freed, like a bad
+ * file at start.
+ */
+int domains_def_load(struct vm *vm);
+/* Write the definition cache if a definition changed since it was made. */
+void domains_cache_save(void);
 
 /* The next runtime id. */
 int domains_next_id(void);

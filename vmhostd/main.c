@@ -150,6 +150,7 @@ main(int argc, char **argv)
 	event_free(hup);
 	access_free();
 	commit_flush();		/* staged definitions land before we go */
+	domains_cache_save();	/* after them: the next start reads no file */
 	helpers_stop();
 	session_helpers_stop();
 	caps_free();

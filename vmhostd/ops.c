@@ -303,11 +303,12 @@ void
 lifecycle_autostart(void)
 {
 	size_t n;
-	struct vm **all = domains_sorted(&n);
+	struct vm **all = domains_sorted_names(&n);
 
 	for (size_t i = 0; all && i < n; i++)
-		if (all[i]->autostart && !all[i]->live) {
-			log_info("autostarting '%s'", all[i]->def->name);
+		if (all[i]->autostart && !all[i]->live &&
+		    domains_def_load(all[i]) == 0) {
+			log_info("autostarting '%s'", all[i]->name);
 			lifecycle_start(all[i], false, NULL);
 		}
 	free(all);
