@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# vmhost-netd: bridges and addresses (libnl-route-3), rules (libnftables), dnsmasq, taps.
+# vmhost-netd: bridges and addresses (libnl-route-3), rules (nft or iptables-restore, run
+# as children), dnsmasq, taps.
 add_executable(vmhost-netd
   ${CMAKE_CURRENT_LIST_DIR}/main.c
   ${CMAKE_CURRENT_LIST_DIR}/bridge.c
@@ -12,6 +13,5 @@ add_executable(vmhost-netd
   ${CMAKE_CURRENT_LIST_DIR}/preflight.c
   ${CMAKE_CURRENT_LIST_DIR}/tap.c)
 target_link_libraries(vmhost-netd PRIVATE vmhost_common vmhost_proto
-  vmhost_netconf PkgConfig::LIBNL PkgConfig::LIBNFTABLES
-  PkgConfig::LIBEVENT)
+  vmhost_netconf PkgConfig::LIBNL PkgConfig::LIBEVENT)
 install(TARGETS vmhost-netd DESTINATION ${CMAKE_INSTALL_SBINDIR})

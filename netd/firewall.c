@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Applying a network's rules (libnftables, or iptables-restore where nftables is absent) and forwarding sysctls, in vmhost-netd. */
+/* Applying a network's rules (nft -f, or iptables-restore where nftables is absent) and forwarding sysctls, in vmhost-netd. */
 #define LOG_MODULE "firewall"
 #include "netd/firewall.h"
 
@@ -21,8 +21,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <nftables/libnftables.h>
-
 #include "common/conf.h"
 #include "common/fileio.h"
 #include "common/log.h"
@@ -31,6 +29,7 @@
 #include "netd/firewall_rules.h"
 
 #define SBIN "/usr/sbin/"
+#define NFT SBIN "nft"
 
 static enum firewall_backend fw_backend = FIREWALL_NFTABLES;
 static const char *fw_ipt = SBIN "iptables";	/* iptables[-legacy|-nft] */
@@ -38,71 +37,15 @@ static char fw_lockenv[4200] = "XTABLES_LOCKFILE=/dev/null";
 /* /run/xtables.lock, opened as root before the drop: iptables-legacy runs
  * are serialised with other tools' through flock on it */
 static int fw_xtlock = -1;
-/* one context for netd's life: no per-call setup; used by one thread at
- * a time (the main one, or net_teardown's helper while main waits) */
-static struct nft_ctx *fw_nft;
+/* the rule tools run one at a time (the main thread, or net_teardown's
+ * helper while main waits) */
 static pthread_mutex_t fw_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* ---- nftables ---- */
-
-/*
- * Can a NETLINK_NETFILTER socket be opened? libnftables exit()s the whole
- * process when it cannot open one (mnl.c: "Unable to initialize Netlink
- * socket"), so netd asks first.
- */
-static bool
-nfnetlink_reachable(void)
-{
-	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_NETFILTER);
-
-	if (fd < 0)
-		return false;
-	close(fd);
-	return true;
-}
-
-static int
-nft_ctx_get(void)
-{
-	if (fw_nft)
-		return 0;
-	if (!nfnetlink_reachable())
-		return -EPROTONOSUPPORT;
-	if (!(fw_nft = nft_ctx_new(NFT_CTX_DEFAULT)))
-		return -ENOMEM;
-	nft_ctx_buffer_output(fw_nft);
-	nft_ctx_buffer_error(fw_nft);
-	return 0;
-}
-
-/* Run an nft script; its first error line into err. */
-static int
-nft_run(const char *text, char *err, size_t errlen)
-{
-	const char *msg;
-	int r;
-
-	if ((r = nft_ctx_get()) < 0) {
-		snprintf(err, errlen, "nftables: cannot reach nf_tables: %s",
-		    strerror(-r));
-		return r;
-	}
-	r = nft_run_cmd_from_buffer(fw_nft, text);
-	msg = nft_ctx_get_error_buffer(fw_nft);	/* and resets it */
-	nft_ctx_get_output_buffer(fw_nft);
-	if (r != 0) {
-		snprintf(err, errlen, "nftables: %.*s",
-		    (int)strcspn(msg ? msg : "", "\n"), msg ? msg : "");
-		log_error("%s", err);
-	}
-	return r != 0 ? -EIO : 0;
-}
-
-/* ---- iptables ---- */
+/* ---- running nft and {ip,ip6}tables-{save,restore} ---- */
 
 /* Child: stdio, NET_ADMIN and NET_RAW ambient, exec. Async-signal-safe. */
 static void __attribute__((noreturn))
-ipt_child(char *const argv[], int in, int out, int errfd, char *const envp[])
+fw_child(char *const argv[], int in, int out, int errfd, char *const envp[])
 {
 	static const int caps[] = { CAP_NET_ADMIN, CAP_NET_RAW };
 	struct sigaction sa = { .sa_handler = SIG_DFL };
@@ -125,7 +68,7 @@ ipt_child(char *const argv[], int in, int out, int errfd, char *const envp[])
 
 /* vfork (see dnsmasq_fork), signals blocked until the child reset them. */
 static pid_t
-ipt_spawn(char *const argv[], int in, int out, int errfd, char *const envp[])
+fw_spawn(char *const argv[], int in, int out, int errfd, char *const envp[])
 {
 	sigset_t all, old;
 	pid_t pid;
@@ -133,7 +76,7 @@ ipt_spawn(char *const argv[], int in, int out, int errfd, char *const envp[])
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
 	if ((pid = vfork()) == 0)
-		ipt_child(argv, in, out, errfd, envp);
+		fw_child(argv, in, out, errfd, envp);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return pid;
 }
@@ -172,21 +115,21 @@ first_line(int fd, const char *prefix, char *err, size_t errlen)
  * not NULL. 0, or -EIO with the command's first stderr line in err.
  */
 static int
-ipt_exec(char *const argv[], const char *in, char **out, char *err,
+fw_exec(char *const argv[], const char *in, char **out, char *err,
     size_t errlen)
 {
 	char *const envp[] = { fw_lockenv, NULL };
 	int fin = -1, fout = -1, ferr = -1, st = 0, r = 0;
 	pid_t pid;
 
-	if ((fin = memfd_with("ipt-in", in)) < 0 ||
-	    (fout = memfd_with("ipt-out", NULL)) < 0 ||
-	    (ferr = memfd_with("ipt-err", NULL)) < 0) {
+	if ((fin = memfd_with("fw-in", in)) < 0 ||
+	    (fout = memfd_with("fw-out", NULL)) < 0 ||
+	    (ferr = memfd_with("fw-err", NULL)) < 0) {
 		r = -ENOMEM;
 		snprintf(err, errlen, "cannot run %s: out of memory", argv[0]);
 		goto out;
 	}
-	if ((pid = ipt_spawn(argv, fin, fout, ferr, envp)) < 0) {
+	if ((pid = fw_spawn(argv, fin, fout, ferr, envp)) < 0) {
 		r = -errno;
 		snprintf(err, errlen, "cannot run %s: %s", argv[0], strerror(-r));
 		goto out;
@@ -213,6 +156,45 @@ out:
 	return r;
 }
 
+/* ---- nftables ---- */
+
+/*
+ * Can a NETLINK_NETFILTER socket be opened? Asked first so that a host
+ * without nf_tables gets a clear error rather than nft's netlink one.
+ */
+static bool
+nfnetlink_reachable(void)
+{
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_NETFILTER);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+/*
+ * Run an nft script with nft -f (one transaction); its first error line
+ * into err. A child rather than libnftables in netd: its libraries
+ * (libnftables, libnftnl, gmp, jansson, xtables: 1.2 MB resident) are
+ * mapped only while rules change, not for netd's life.
+ */
+static int
+nft_run(const char *text, char *err, size_t errlen)
+{
+	char bin[] = NFT, f[] = "-f", in[] = "/dev/stdin";
+	char *argv[] = { bin, f, in, NULL };
+
+	if (!nfnetlink_reachable()) {
+		snprintf(err, errlen, "nftables: cannot reach nf_tables: %s",
+		    strerror(EPROTONOSUPPORT));
+		return -EPROTONOSUPPORT;
+	}
+	return fw_exec(argv, text, NULL, err, errlen);
+}
+
+/* ---- iptables ---- */
+
 /* "iptables" + "-restore" for family 4, "ip6tables..." for 6. */
 static void
 ipt_bin(char *out, size_t len, int family, const char *suffix)
@@ -236,10 +218,10 @@ ipt_save(int family, char **saved, char *err, size_t errlen)
 	int r;
 
 	ipt_bin(bin, sizeof(bin), family, "-save");
-	if ((r = ipt_exec(argv, NULL, saved, err, errlen)) < 0)
+	if ((r = fw_exec(argv, NULL, saved, err, errlen)) < 0)
 		return r;
 	argv[2] = nat;
-	if ((r = ipt_exec(argv, NULL, &second, err, errlen)) < 0 ||
+	if ((r = fw_exec(argv, NULL, &second, err, errlen)) < 0 ||
 	    asprintf(&both, "%s%s", *saved, second) < 0) {
 		free(*saved);
 		free(second);
@@ -284,7 +266,7 @@ ipt_restore(int family, const char *text, char *err, size_t errlen)
 	ipt_bin(bin, sizeof(bin), family, "-restore");
 	log_debug("%s input:\n%s", bin, text);
 	locked = xtlock_take();
-	r = ipt_exec(argv, text, NULL, err, errlen);
+	r = fw_exec(argv, text, NULL, err, errlen);
 	if (locked)
 		flock(fw_xtlock, LOCK_UN);
 	return r;
@@ -361,13 +343,14 @@ static const struct {
 	{ "iptables-nft", FIREWALL_IPTABLES, SBIN "iptables-nft" },
 };
 
-/* Can libnftables talk to the kernel's nf_tables here? */
+/* Is nft installed, and can it talk to the kernel's nf_tables here? */
 static bool
 nft_usable(void)
 {
 	char err[256];
 
-	return nft_run("list tables", err, sizeof(err)) == 0;
+	return access(NFT, X_OK) == 0 &&
+	    nft_run("list tables", err, sizeof(err)) == 0;
 }
 
 void
@@ -426,13 +409,15 @@ firewall_init(const char *rundir, char *err, size_t errlen)
 	conf_free(netd_schema, 1, &c);
 	if (r < 0)
 		return r;
-	if (fw_backend == FIREWALL_IPTABLES) {
+	if (fw_backend == FIREWALL_IPTABLES)
 		ipt_bin(bin, sizeof(bin), 4, "-restore");
-		if (access(bin, X_OK) < 0) {
-			snprintf(err, errlen, "firewall backend %s: %s is not installed (Debian's iptables package)",
-			    want, bin);
-			return -ENOENT;
-		}
+	else
+		snprintf(bin, sizeof(bin), "%s", NFT);
+	if (access(bin, X_OK) < 0) {
+		snprintf(err, errlen, "firewall backend %s: %s is not installed (Debian's %s package)",
+		    want, bin, fw_backend == FIREWALL_IPTABLES ? "iptables" :
+		    "nftables");
+		return -ENOENT;
 	}
 	log_info("firewall backend: %s", firewall_backend_name());
 	return 0;
@@ -448,9 +433,6 @@ firewall_backend_name(void)
 void
 firewall_shutdown(void)
 {
-	if (fw_nft)
-		nft_ctx_free(fw_nft);
-	fw_nft = NULL;
 	if (fw_xtlock >= 0)
 		close(fw_xtlock);
 	fw_xtlock = -1;

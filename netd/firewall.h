@@ -9,14 +9,14 @@
 #include "common/network_xml.h"
 
 enum firewall_backend {
-	FIREWALL_NFTABLES,	/* table inet vmhost through libnftables */
+	FIREWALL_NFTABLES,	/* table inet vmhost through nft -f */
 	FIREWALL_IPTABLES,	/* VMHOST_* chains through {ip,ip6}tables-restore */
 };
 
 /*
  * Choose the backend: VMHOST_NETD_FIREWALL, else firewall_backend in
- * /etc/vmhost/netd.conf, else "auto" (nftables when libnftables can talk
- * to the kernel's nf_tables, else iptables-legacy, else iptables).
+ * /etc/vmhost/netd.conf, else "auto" (nftables when nft is installed and
+ * can talk to the kernel's nf_tables, else iptables-legacy, else iptables).
  * Values: auto, nftables, iptables (the system's alternative),
  * iptables-legacy, iptables-nft. rundir holds iptables-legacy's lock file.
  * 0, or -errno with a one-line err.

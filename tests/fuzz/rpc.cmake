@@ -17,7 +17,7 @@ if(VMHOST_FUZZ)
     add_executable(${t} ${fuzz_rpc_dir}/${t}.c ${fuzz_rpc_base} ${ARGN})
     target_link_libraries(${t} PRIVATE vmhost_proto PkgConfig::LIBEVENT
       PkgConfig::LIBCAPNG PkgConfig::LIBXML2 PkgConfig::LIBNL
-      PkgConfig::LIBNFTABLES PkgConfig::LIBAPPARMOR m)
+      PkgConfig::LIBAPPARMOR m)
     target_compile_definitions(${t} PRIVATE
       VMHOST_DATADIR="${CMAKE_SOURCE_DIR}/data")
     target_compile_options(${t} PRIVATE

@@ -139,7 +139,7 @@ refused "bad VMHOST_NETD_FIREWALL refused" 'VMHOST_NETD_FIREWALL: firewall_backe
 
 rm -f "$root/etc/vmhost/netd.conf"
 check "auto: netd starts without netd.conf" start_netd
-expect "auto: nftables where libnftables reaches nf_tables" "firewall backend: nftables" cat "$root/netd.log"
+expect "auto: nftables where nft reaches nf_tables" "firewall backend: nftables" cat "$root/netd.log"
 stop_netd
 
 # auto where nf_tables cannot be reached: iptables-legacy, for real
