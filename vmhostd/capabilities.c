@@ -33,21 +33,56 @@ struct caps_machine {
 
 static struct {
 	struct cpu_map *map;	/* NULL: no CPU checks */
+	bool map_tried;		/* caps_map ran */
 	struct cpu_host host;
 	size_t nmachines;
 	struct caps_machine machines[CAPS_MAX_MACHINES];
 } caps;
 
+/*
+ * The CPU map and the host CPU, on first use: reading the map costs ~20 ms
+ * that a restart need not wait for before it answers.
+ */
+static const struct cpu_map *
+caps_map(void)
+{
+	const char *dir = getenv("VMHOST_DATADIR");
+	char path[4096], err[512], esc[1024];
+
+	if (caps.map_tried)
+		return caps.map;
+	caps.map_tried = true;
+	if (!dir || !*dir)
+		dir = VMHOST_DATADIR;
+	snprintf(path, sizeof(path), "%s/cpu_map", dir);
+	if (cpu_map_load(path, &caps.map, err, sizeof(err)) < 0) {
+		log_warn("no CPU map in '%s' (%s): guest CPUs are not checked",
+		    str_escape(esc, sizeof(esc), path), err);
+		caps.map = NULL;
+	} else if (cpu_host_detect(caps.map, &caps.host, err,
+	    sizeof(err)) < 0) {
+		log_warn("cannot detect the host CPU (%s): guest CPUs are "
+		    "not checked", str_escape(esc, sizeof(esc), err));
+		cpu_map_free(caps.map);
+		caps.map = NULL;
+	} else {
+		log_debug("host CPU %s, %zu features",
+		    caps.host.model ? caps.host.model->name : "(no model)",
+		    cpu_fset_count(&caps.host.features));
+	}
+	return caps.map;
+}
+
 const struct cpu_map *
 caps_cpu_map(void)
 {
-	return caps.map;
+	return caps_map();
 }
 
 const struct cpu_host *
 caps_cpu_host(void)
 {
-	return caps.map ? &caps.host : NULL;
+	return caps_map() ? &caps.host : NULL;
 }
 
 /* One line of `-machine help`: "pc-q35-8.2   Standard PC (...) (default)". */
@@ -109,27 +144,6 @@ caps_probe_machines(struct event_base *base)
 void
 caps_init(struct event_base *base)
 {
-	const char *dir = getenv("VMHOST_DATADIR");
-	char path[4096], err[512], esc[1024];
-
-	if (!dir || !*dir)
-		dir = VMHOST_DATADIR;
-	snprintf(path, sizeof(path), "%s/cpu_map", dir);
-	if (cpu_map_load(path, &caps.map, err, sizeof(err)) < 0) {
-		log_warn("no CPU map in '%s' (%s): guest CPUs are not checked",
-		    str_escape(esc, sizeof(esc), path), err);
-		caps.map = NULL;
-	} else if (cpu_host_detect(caps.map, &caps.host, err,
-	    sizeof(err)) < 0) {
-		log_warn("cannot detect the host CPU (%s): guest CPUs are "
-		    "not checked", str_escape(esc, sizeof(esc), err));
-		cpu_map_free(caps.map);
-		caps.map = NULL;
-	} else {
-		log_debug("host CPU %s, %zu features",
-		    caps.host.model ? caps.host.model->name : "(no model)",
-		    cpu_fset_count(&caps.host.features));
-	}
 	caps_probe_machines(base);
 }
 
@@ -138,6 +152,7 @@ caps_free(void)
 {
 	cpu_map_free(caps.map);
 	caps.map = NULL;
+	caps.map_tried = false;
 }
 
 bool
@@ -177,7 +192,7 @@ format_host_cpu(FILE *f)
 {
 	char *cpu = NULL, *p, *nl;
 
-	if (!caps.map || cpu_host_format(caps.map, &caps.host, &cpu) < 0) {
+	if (!caps_map() || cpu_host_format(caps.map, &caps.host, &cpu) < 0) {
 		fprintf(f, "    <cpu>\n      <arch>x86_64</arch>\n    </cpu>\n");
 		return;
 	}
@@ -311,7 +326,7 @@ format_domcaps_cpu(FILE *f)
 	    "\n        <value>on</value>\n        <value>off</value>\n"
 	    "      </enum>\n    </mode>\n    <mode name='maximum' "
 	    "supported='no'/>\n");
-	if (!caps.map) {
+	if (!caps_map()) {
 		fprintf(f, "    <mode name='host-model' supported='no'/>\n"
 		    "    <mode name='custom' supported='no'/>\n  </cpu>\n");
 		return;
@@ -434,7 +449,7 @@ caps_check_domain(const struct domain_def *d, char *err, size_t errlen)
 {
 	static struct cpu_def g;
 
-	if (!caps.map || !guest_cpu_def(d, &g))
+	if (!caps_map() || !guest_cpu_def(d, &g))
 		return 0;
 	return check_def(&g, err, errlen);
 }
@@ -446,7 +461,7 @@ caps_check_domain_xml(const char *xml, size_t len, char *err, size_t errlen)
 	char perr[256];
 	int n;
 
-	if (!caps.map)
+	if (!caps_map())
 		return 0;
 	n = cpu_def_parse(xml, len, &g, 1, perr, sizeof(perr));
 	if (n <= 0 || g.mode != CPU_MODE_CUSTOM || (!g.model[0] &&
