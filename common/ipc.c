@@ -121,6 +121,7 @@ ipc_peer_get(int fd, struct ipc_peer *out)
 
 static void ipc_on_read(evutil_socket_t fd, short what, void *arg);
 static void ipc_on_write(evutil_socket_t fd, short what, void *arg);
+static ssize_t out_send_once(struct ipc_conn *c);
 static const struct timeval zero_tv = { 0, 0 };
 
 static void
@@ -336,6 +337,15 @@ ipc_conn_send(struct ipc_conn *c, const uint8_t *msg, size_t len,
 	if (len)
 		memcpy(c->out + c->out_len, msg, len);
 	c->out_len += len;
+	/* Alone in the buffer, without descriptors: sent now (a request and
+	 * its reply cost no poll for writability); what is left, or an
+	 * error, is for the write event. */
+	if (c->out_nmarks == 0 && c->out_head + len + 4 == c->out_len) {
+		ssize_t n = out_send_once(c);
+
+		if (n > 0 && c->out_head == c->out_len)
+			return 0;
+	}
 	event_add(c->ev_write, NULL);
 	return 0;
 }
@@ -345,10 +355,9 @@ ipc_conn_close_after_flush(struct ipc_conn *c)
 {
 	c->flush_close = 1;
 	event_del(c->ev_read);
-	if (ipc_conn_pending_output(c) == 0)
-		ipc_conn_fail(c, 0);
-	else
-		event_add(c->ev_write, NULL);
+	/* closed from the loop, never under the caller (which may be
+	 * delivering a frame of c) */
+	event_add(c->ev_write, NULL);
 }
 
 /* One sendmsg: bytes up to the next marked frame, or a marked frame's

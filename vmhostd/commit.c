@@ -228,7 +228,7 @@ temp_write(struct staged *s)
 
 	if ((s->fd = mkostemp(s->tmp, O_CLOEXEC)) < 0)
 		return -errno;
-	if (fchmod(s->fd, s->mode) < 0)
+	if (s->mode != 0600 && fchmod(s->fd, s->mode) < 0)	/* made 0600 */
 		r = -errno;
 	if (r == 0)
 		r = fd_write_all(s->fd, s->data, s->len);
