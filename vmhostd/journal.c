@@ -644,7 +644,8 @@ journal_checkpoint(void)
 	return r;
 }
 
-/* Open or make journal file k: full size, its header read or written. */
+/* Open or make journal file k: full size, its header read or written.
+ * 1 when it was made, 0 when it was there, or -errno. */
 static int
 open_file(int k)
 {
@@ -674,7 +675,8 @@ open_file(int k)
 			return errno ? -errno : -EIO;
 	if (ftruncate(j.fd[k], JOURNAL_SIZE) < 0 || fsync(j.fd[k]) < 0)
 		return -errno;
-	return head_write(k, false, true);
+	n = head_write(k, false, true);
+	return n < 0 ? (int)n : 1;
 }
 
 static void
@@ -709,6 +711,7 @@ int
 journal_open(const char *dir)
 {
 	pthread_attr_t at;
+	bool made = false;
 	int r = 0, n;
 
 	crc_init();
@@ -720,9 +723,10 @@ journal_open(const char *dir)
 	j.dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (j.dirfd < 0)
 		r = -errno;
-	for (int k = 0; k < 2 && r == 0; k++)
-		r = open_file(k);
-	if (r == 0 && fsync(j.dirfd) < 0)
+	for (int k = 0; k < 2 && r >= 0; k++)
+		if ((r = open_file(k)) > 0)
+			made = true;
+	if (r >= 0 && made && fsync(j.dirfd) < 0)
 		r = -errno;
 	if (r < 0) {
 		open_failed(dir, r);
