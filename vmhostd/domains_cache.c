@@ -51,21 +51,22 @@ struct dcache_rec {
 };
 _Static_assert(sizeof(struct dcache_rec) == 64, "no padding in a record");
 
-/* The parser that made the entries' uuids: this binary and libxml2. */
-static void
+/* The parser that made the entries' uuids: this binary and libxml2.
+ * -errno when the binary cannot be told (no /proc): no cache then. */
+static int
 dcache_key(uint64_t key[5])
 {
 	struct stat st;
 
-	memset(key, 0, 5 * sizeof(*key));
-	if (stat("/proc/self/exe", &st) == 0) {
-		key[0] = (uint64_t)st.st_dev;
-		key[1] = (uint64_t)st.st_ino;
-		key[2] = (uint64_t)st.st_size;
-		key[3] = (uint64_t)st.st_mtim.tv_sec * 1000000000u +
-		    (uint64_t)st.st_mtim.tv_nsec;
-	}
+	if (stat("/proc/self/exe", &st) < 0)
+		return -errno;
+	key[0] = (uint64_t)st.st_dev;
+	key[1] = (uint64_t)st.st_ino;
+	key[2] = (uint64_t)st.st_size;
+	key[3] = (uint64_t)st.st_mtim.tv_sec * 1000000000u +
+	    (uint64_t)st.st_mtim.tv_nsec;
 	key[4] = (uint64_t)atoi(xmlParserVersion);
+	return 0;
 }
 
 bool
@@ -119,7 +120,8 @@ head_check(const struct dcache_head *h, uint64_t dev, uint64_t file_len)
 	    file_len != sizeof(*h) + h->count * sizeof(struct dcache_rec) +
 	    h->names_len + h->texts_len)
 		return "truncated";
-	dcache_key(key);
+	if (dcache_key(key) < 0)
+		return "cannot identify this vmhostd binary";
 	if (memcmp(key, h->key, sizeof(key)) != 0)
 		return "made by another vmhostd build";
 	if (h->dev != dev)
@@ -277,9 +279,9 @@ entry_cmp(const void *a, const void *b)
 
 /* The header, records and names of entries e (sorted), texts laid out
  * after them in the same order. */
-static char *
+static int
 index_build(const struct dcache_entry *e, size_t n, uint64_t dev,
-    size_t *len)
+    char **out, size_t *len)
 {
 	struct dcache_head h = { .version = DCACHE_VERSION, .dev = dev };
 	struct dcache_rec *r;
@@ -292,8 +294,10 @@ index_build(const struct dcache_entry *e, size_t n, uint64_t dev,
 		h.texts_len += e[i].fid.size;
 	}
 	*len = sizeof(h) + n * sizeof(*r) + h.names_len;
-	if (h.names_len + h.texts_len > DCACHE_MAX || !(buf = malloc(*len)))
-		return NULL;
+	if (h.names_len + h.texts_len > DCACHE_MAX)
+		return -EFBIG;
+	if (!(buf = malloc(*len)))
+		return -ENOMEM;
 	r = (struct dcache_rec *)(uintptr_t)(buf + sizeof(h));
 	names = buf + sizeof(h) + n * sizeof(*r);
 	text_off = *len;
@@ -312,13 +316,17 @@ index_build(const struct dcache_entry *e, size_t n, uint64_t dev,
 	}
 	memcpy(h.magic, DCACHE_MAGIC, sizeof(h.magic));
 	h.count = (uint32_t)n;
-	dcache_key(h.key);
+	if (dcache_key(h.key) < 0) {
+		free(buf);
+		return -ENOENT;
+	}
 	memcpy(buf, &h, sizeof(h));
 	crc = crc32(0, (const Bytef *)buf, offsetof(struct dcache_head, crc));
 	h.crc = (uint32_t)crc32(crc, (const Bytef *)buf + sizeof(h),
 	    (uInt)(*len - sizeof(h)));
 	memcpy(buf, &h, sizeof(h));
-	return buf;
+	*out = buf;
+	return 0;
 }
 
 /* Written to a temp file and renamed over the cache, without fsync: a
@@ -351,16 +359,14 @@ cache_replace(const char *path, const char *index, size_t len,
 int
 dcache_write(struct dcache_entry *e, size_t n, uint64_t dev)
 {
-	char path[4096], *index;
+	char path[4096], *index = NULL;
 	size_t len;
 	int r;
 
 	if (path_build(path, sizeof(path), "%s", DCACHE_FILE) < 0)
 		return -ENAMETOOLONG;
 	qsort(e, n, sizeof(*e), entry_cmp);
-	if (!(index = index_build(e, n, dev, &len)))
-		r = -ENOMEM;
-	else
+	if ((r = index_build(e, n, dev, &index, &len)) == 0)
 		r = cache_replace(path, index, len, e, n);
 	free(index);
 	if (r < 0)
