@@ -23,14 +23,12 @@
 #include "common/fileio.h"
 #include "common/log.h"
 #include "vmhostd/journal.h"
-#include "vmhostd/spares.h"
 
 #define COMMIT_BATCH_MAX	JOURNAL_BATCH_MAX	/* open temp files held at once */
 
 struct staged {
 	char *path, *tmp;
 	int fd;			/* the temp file, written by the flusher */
-	int spare;		/* or the spare file written (spares.c), or -1 */
 	void *data;
 	size_t len;
 	mode_t mode;
@@ -88,7 +86,6 @@ flusher(void *arg)
 		if (write(q.efd, &one, sizeof(one)) < 0) {
 			/* the main loop also waits on the condition */
 		}
-		spares_refill();	/* after the replies: not waited for */
 	}
 	return NULL;
 }
@@ -161,7 +158,6 @@ commit_atexit(void)
 	pthread_mutex_unlock(&q.mu);
 	pthread_join(q.th, NULL);
 	journal_close();
-	spares_close();
 }
 
 void
@@ -169,8 +165,8 @@ commit_init(struct event_base *base, const char *journal_dir)
 {
 	pthread_attr_t at;
 
-	if (journal_dir && journal_open(journal_dir) >= 0)
-		spares_init(journal_dir);	/* else writes make temp files */
+	if (journal_dir)
+		journal_open(journal_dir);	/* else, or failing: no journal */
 	q.base = base;
 	q.ev = evtimer_new(base, commit_timer, NULL);
 	if (!q.ev)
@@ -221,7 +217,6 @@ stage_file(struct staged *s, const char *path, const void *data, size_t len,
 	s->len = len;
 	s->mode = mode;
 	s->fd = -1;
-	s->spare = -1;
 	return 0;
 }
 
@@ -354,7 +349,7 @@ batch_journal(struct batch *b)
 	for (size_t i = 0; i < b->n; i++) {
 		struct staged *s = &b->items[i];
 
-		if (s->fd < 0 && s->spare < 0)
+		if (s->fd < 0)
 			continue;	/* not written: rc says why */
 		recs[m] = (struct journal_rec){ .path = s->path,
 		    .data = s->data, .len = s->len, .mode = s->mode };
@@ -369,35 +364,19 @@ batch_journal(struct batch *b)
 	for (size_t k = 0; k < m; k++) {
 		struct staged *s = &b->items[idx[k]];
 
-		bool temp = s->fd >= 0, placed = false;
-
+		close(s->fd);	/* its content is in the journal */
+		s->fd = -1;
 		b->rc[idx[k]] = r;
-		if (temp)
-			close(s->fd);	/* its content is in the journal */
-		if (r == 0 && !(placed = (temp ? rename(s->tmp, s->path) :
-		    spares_place(s->spare, s->path)) == 0))
-			failed++;	/* durable: the journal writes it */
-		if (temp && !placed)
+		if (r < 0)
 			unlink(s->tmp);
-		if (!temp && r < 0)
-			spares_release(s->spare);
-		s->fd = s->spare = -1;
+		else if (rename(s->tmp, s->path) < 0) {
+			unlink(s->tmp);	/* durable: the journal writes it */
+			failed++;
+		}
 	}
 	if (r == 0)
 		journal_placed(failed);
 	return 0;
-}
-
-/* With the journal, a spare file (spares.c) for a file of its folder, else
- * a temp file. */
-static int
-stage_write(struct staged *s)
-{
-	if (spares_in(s->path) && (s->spare = spares_write(s->data, s->len,
-	    s->mode)) >= 0)
-		return 0;
-	s->spare = -1;
-	return temp_write(s);
 }
 
 /* Write the temp files, make them durable, put them in place: no
@@ -409,21 +388,10 @@ batch_sync(struct batch *b)
 {
 	int r;
 
-	if (journal_active()) {
-		for (size_t i = 0; i < b->n; i++)
-			b->rc[i] = stage_write(&b->items[i]);
-		if (batch_journal(b) == 0)
-			return;
-		for (size_t i = 0; i < b->n; i++)	/* spares stay spares */
-			if (b->items[i].spare >= 0) {
-				spares_release(b->items[i].spare);
-				b->items[i].spare = -1;
-				b->rc[i] = temp_write(&b->items[i]);
-			}
-	} else {
-		for (size_t i = 0; i < b->n; i++)
-			b->rc[i] = temp_write(&b->items[i]);
-	}
+	for (size_t i = 0; i < b->n; i++)
+		b->rc[i] = temp_write(&b->items[i]);
+	if (batch_journal(b) == 0)
+		return;
 	if ((r = journal_checkpoint()) < 0)
 		for (size_t i = 0; i < b->n; i++)
 			if (b->items[i].fd >= 0) {

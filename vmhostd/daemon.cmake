@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 find_package(ZLIB REQUIRED)	# crc32 of the definition cache
-add_executable(vmhostd main.c commit.c journal.c spares.c dispatch.c dispatch_domain.c helpers.c access.c
+add_executable(vmhostd main.c commit.c journal.c dispatch.c dispatch_domain.c helpers.c access.c
   emulator.c domains.c domains_cache.c domains_load.c events.c lifecycle.c start.c start_disks.c ops.c runtime.c migrate.c
   networks.c networks_netd.c networks_update.c dispatch_network.c dispatch_storage.c
   capabilities.c dispatch_cpu.c session.c session_launch.c
