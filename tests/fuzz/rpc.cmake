@@ -38,7 +38,8 @@ if(VMHOST_FUZZ)
   endforeach()
   # vmhostd opens session guests' disks with stord's code (vmhostd/daemon.cmake).
   target_sources(fuzz_rpc_vmhostd PRIVATE ${CMAKE_SOURCE_DIR}/stord/disks.c)
-  target_link_libraries(fuzz_rpc_vmhostd PRIVATE vmhost_probe)
+  find_package(ZLIB REQUIRED)	# crc32 of the definition cache (domains_cache.c)
+  target_link_libraries(fuzz_rpc_vmhostd PRIVATE vmhost_probe ZLIB::ZLIB)
 
   add_executable(gen_rpc_seeds ${fuzz_rpc_dir}/gen_rpc_seeds.c)
   target_link_libraries(gen_rpc_seeds PRIVATE vmhost_proto)
