@@ -245,6 +245,7 @@ scan_file(struct replay *p, int k)
 		if (h.magic != REC_MAGIC || h.gen != hd->gen ||
 		    h.nonce != hd->nonce || h.seq != seq ||
 		    h.type != REC_PUT || h.plen > PATH_MAX ||
+		    h.plen > len - off - sizeof(h) ||
 		    h.dlen > len - off - sizeof(h) - h.plen)
 			break;
 		e.path = b + off + sizeof(h);
