@@ -365,7 +365,8 @@ dcache_write(struct dcache_entry *e, size_t n, uint64_t dev)
 
 	if (path_build(path, sizeof(path), "%s", DCACHE_FILE) < 0)
 		return -ENAMETOOLONG;
-	qsort(e, n, sizeof(*e), entry_cmp);
+	if (n > 1)	/* e may be NULL when there is none */
+		qsort(e, n, sizeof(*e), entry_cmp);
 	if ((r = index_build(e, n, dev, &index, &len)) == 0)
 		r = cache_replace(path, index, len, e, n);
 	free(index);

@@ -324,7 +324,8 @@ domains_load(void)
 	load.dfd = dirfd(dp);
 	if (fstat(load.dfd, &st) == 0)
 		load.dev = (uint64_t)st.st_dev;
-	qsort(load.items, load.n, sizeof(*load.items), item_cmp);
+	if (load.n > 1)	/* items is NULL when the folder holds none */
+		qsort(load.items, load.n, sizeof(*load.items), item_cmp);
 	dcache_read(&load.cache, load.dev);
 	load_match();
 	load_run();
