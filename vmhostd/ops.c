@@ -294,8 +294,10 @@ lifecycle_reconnect_all(void)
 	    !(dp = opendir(dir)))
 		return;
 	while ((de = readdir(dp)))
-		if (strlen(de->d_name) == 36)
+		if (strlen(de->d_name) == 36) {
+			runtime_clean_temps(de->d_name);
 			reconnect_one(de->d_name);
+		}
 	closedir(dp);
 }
 

@@ -3,6 +3,7 @@
 #define LOG_MODULE "runtime"
 #include "vmhostd/runtime.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -140,6 +141,26 @@ runtime_state_read(const char *uuid, struct runtime_state *st)
 		state_line(st, line);
 	free(text);
 	return st->pid > 0 && st->name[0] ? 0 : -EBADMSG;
+}
+
+/* Temp files of state writes cut short (a vmhostd killed between the
+ * temp file and its rename): the state is the old file; they go. */
+void
+runtime_clean_temps(const char *uuid)
+{
+	char path[4096];
+	struct dirent *de;
+	DIR *dp;
+
+	if (runtime_path(path, sizeof(path), uuid, NULL) < 0 ||
+	    !(dp = opendir(path)))
+		return;
+	while ((de = readdir(dp)))
+		if (strstr(de->d_name, ".tmp.") &&
+		    unlinkat(dirfd(dp), de->d_name, 0) == 0)
+			log_info("removed '%s/%s' (an interrupted write)", path,
+			    de->d_name);
+	closedir(dp);
 }
 
 /* Remove the run folder and what is in it. */

@@ -23,6 +23,8 @@ int runtime_log_open(const char *name);
 void runtime_log_tail(const char *name, char *buf, size_t len);
 int runtime_state_write(const struct runtime_state *st);
 int runtime_state_read(const char *uuid, struct runtime_state *st);
+/* Remove temp files of interrupted state writes from the run folder. */
+void runtime_clean_temps(const char *uuid);
 void runtime_remove(const char *uuid);
 int runtime_proc_start_time(int pid, uint64_t *out);
 
