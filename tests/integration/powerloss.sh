@@ -363,7 +363,7 @@ stack_restart vmhostd; wait_for 20 vmhost ping
 vmhost dumpxml --inactive fd-0 | grep -q "version 2<" && ok "after a restart: the redefinition is kept" || bad "fd-0 after restart"
 list_matches_files && ok "after a restart on the small folder the list matches the files" || bad "list vs files: $(cat "$work/ldiff")"
 cp -a "$qdir/." "$work/qdir-before/"
-umount "$qdir"; mounts=()
+umount -l "$qdir"; mounts=()	# vmhostd holds the journal there until its restart
 rm -f "$work/qdir-before"/.journal.*
 cp -a "$work/qdir-before/." "$qdir/"
 chown -R vmhost: "$qdir"
