@@ -2,6 +2,7 @@
 /* Whole-file reads, atomic replacement and folder creation, for any vmhost process. */
 #include "common/fileio.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -11,6 +12,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "common/log.h"
 
 int
 fd_write_all(int fd, const void *data, size_t len)
@@ -232,4 +235,40 @@ file_remove(const char *path)
 	if (unlink(path) < 0 && errno != ENOENT)
 		return -errno;
 	return 0;
+}
+
+ssize_t
+fd_pread_all(int fd, void *buf, size_t len, off_t off)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = pread(fd, (char *)buf + done, len - done,
+		    off + (off_t)done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		done += (size_t)n;
+	}
+	return (ssize_t)done;
+}
+
+void
+dir_remove_temps(const char *dir)
+{
+	struct dirent *de;
+	DIR *dp = opendir(dir);
+
+	if (!dp)
+		return;
+	while ((de = readdir(dp)))
+		if (strstr(de->d_name, ".tmp.") &&
+		    unlinkat(dirfd(dp), de->d_name, 0) == 0)
+			log_info("removed '%s/%s' (an interrupted write)", dir,
+			    de->d_name);
+	closedir(dp);
 }

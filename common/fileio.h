@@ -41,6 +41,18 @@ int fd_write_all(int fd, const void *data, size_t len);
  */
 int dir_ensure(const char *path, mode_t mode, uid_t uid, gid_t gid);
 
+/*
+ * Read up to len bytes at off (retrying short reads and EINTR): the bytes
+ * read (fewer only at end of file), or -errno.
+ */
+ssize_t fd_pread_all(int fd, void *buf, size_t len, off_t off);
+
+/*
+ * Remove the temp files of writes cut short (names holding ".tmp.", as
+ * file_write_atomic/replace make them) from dir, one log line each.
+ */
+void dir_remove_temps(const char *dir);
+
 /* unlink, ignoring ENOENT. Returns 0 or -errno. */
 int file_remove(const char *path);
 

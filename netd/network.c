@@ -61,24 +61,6 @@ static struct netd_net *nets;
 static size_t nnets;
 static char statedir[PATH_MAX], rundir[PATH_MAX];
 
-/* Temp files of writes cut short (a netd killed between a temp file and
- * its rename): the files are the old ones, or are made again. */
-static void
-remove_temps(const char *dir)
-{
-	struct dirent *de;
-	DIR *dp = opendir(dir);
-
-	if (!dp)
-		return;
-	while ((de = readdir(dp)))
-		if (strstr(de->d_name, ".tmp.") &&
-		    unlinkat(dirfd(dp), de->d_name, 0) == 0)
-			log_info("removed '%s/%s' (an interrupted write)", dir,
-			    de->d_name);
-	closedir(dp);
-}
-
 int
 network_init(struct event_base *base, const char *user)
 {
@@ -92,8 +74,8 @@ network_init(struct event_base *base, const char *user)
 	    path_build(rundir, sizeof(rundir), VMHOST_HELPER_DIR_FMT,
 	    "netd") < 0)
 		return -ENAMETOOLONG;
-	remove_temps(statedir);
-	remove_temps(rundir);
+	dir_remove_temps(statedir);	/* a netd killed mid-write */
+	dir_remove_temps(rundir);
 	if ((r = firewall_init(rundir, err, sizeof(err))) < 0) {
 		log_error("%s", err);
 		return r;

@@ -218,25 +218,17 @@ static int
 scan_file(struct replay *p, int k)
 {
 	const struct jhead *hd = &p->head[k];
-	size_t off = JOURNAL_HEAD, len = 0;
+	size_t off = JOURNAL_HEAD, len;
 	uint32_t seq = 0;
+	ssize_t n;
 	char *b;
 	int r;
 
 	if (!(b = p->buf[k] = malloc(JOURNAL_SIZE)))
 		return -ENOMEM;
-	while (len < JOURNAL_SIZE) {
-		ssize_t n = pread(j.fd[k], b + len, JOURNAL_SIZE - len,
-		    (off_t)len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
+	if ((n = fd_pread_all(j.fd[k], b, JOURNAL_SIZE, 0)) < 0)
+		return (int)n;
+	len = (size_t)n;
 	while (off + sizeof(struct jrec) <= len) {
 		struct jrec h;
 		struct rp e = { .file = k };

@@ -3,7 +3,6 @@
 #define LOG_MODULE "runtime"
 #include "vmhostd/runtime.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -149,18 +148,9 @@ void
 runtime_clean_temps(const char *uuid)
 {
 	char path[4096];
-	struct dirent *de;
-	DIR *dp;
 
-	if (runtime_path(path, sizeof(path), uuid, NULL) < 0 ||
-	    !(dp = opendir(path)))
-		return;
-	while ((de = readdir(dp)))
-		if (strstr(de->d_name, ".tmp.") &&
-		    unlinkat(dirfd(dp), de->d_name, 0) == 0)
-			log_info("removed '%s/%s' (an interrupted write)", path,
-			    de->d_name);
-	closedir(dp);
+	if (runtime_path(path, sizeof(path), uuid, NULL) == 0)
+		dir_remove_temps(path);
 }
 
 /* Remove the run folder and what is in it. */
